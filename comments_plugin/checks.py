@@ -1,0 +1,116 @@
+"""System checks for the ``COMMENTS_PLUGIN`` setting. Ids are stable; see docs/checks.rst."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.utils.module_loading import import_string
+
+from comments_plugin.conf import DEFAULTS, conf
+
+INT_SETTINGS = ("MAX_DEPTH", "PAGE_SIZE", "MAX_LENGTH", "AVATAR_SIZE", "COOKIE_MAX_AGE", "TOKEN_MAX_AGE", "MAX_REQUEST_SIZE", "FLAGS_TO_HOLD")
+OPTIONAL_DAYS = ("PURGE_SPAM_AFTER", "PURGE_TRASH_AFTER", "ANONYMISE_IP_AFTER")
+
+
+def register() -> None:
+    checks.register(check_settings, "comments_plugin")
+    checks.register(check_spam_filters, "comments_plugin")
+    checks.register(check_dependencies, "comments_plugin")
+
+
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    raw = getattr(settings, "COMMENTS_PLUGIN", None)
+    if raw is None:
+        return errors
+    if not isinstance(raw, dict):
+        return [checks.Error("COMMENTS_PLUGIN must be a dict.", id="comments_plugin.E001")]
+    unknown = sorted(set(raw) - set(DEFAULTS))
+    if unknown:
+        errors.append(
+            checks.Error(
+                f"COMMENTS_PLUGIN has unknown keys: {', '.join(unknown)}.",
+                hint="Check the spelling against the settings reference.",
+                id="comments_plugin.E002",
+            )
+        )
+    for name in INT_SETTINGS:
+        value = raw.get(name, DEFAULTS[name])
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors.append(checks.Error(f"COMMENTS_PLUGIN['{name}'] must be a whole number ≥ 0.", id="comments_plugin.E003"))
+    for name in OPTIONAL_DAYS:
+        value = raw.get(name, DEFAULTS[name])
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            errors.append(checks.Error(f"COMMENTS_PLUGIN['{name}'] must be None or a whole number of days ≥ 0.", id="comments_plugin.E004"))
+    try:
+        hold, spam = float(raw.get("HOLD_THRESHOLD", DEFAULTS["HOLD_THRESHOLD"])), float(raw.get("SPAM_THRESHOLD", DEFAULTS["SPAM_THRESHOLD"]))
+    except (TypeError, ValueError):
+        errors.append(checks.Error("HOLD_THRESHOLD and SPAM_THRESHOLD must be numbers.", id="comments_plugin.E005"))
+    else:
+        if hold > spam:
+            errors.append(
+                checks.Error(
+                    "COMMENTS_PLUGIN['HOLD_THRESHOLD'] is above SPAM_THRESHOLD.",
+                    hint="Comments scoring between the two would never be held.",
+                    id="comments_plugin.E006",
+                )
+            )
+    return errors
+
+
+def check_spam_filters(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    from comments_plugin.spam.base import BaseFilter
+
+    errors: list[checks.CheckMessage] = []
+    try:
+        config = conf.SPAM_FILTERS
+    except TypeError:
+        return [checks.Error("COMMENTS_PLUGIN['SPAM_FILTERS'] must be a list.", id="comments_plugin.E010")]
+    for index, entry in enumerate(config):
+        if not isinstance(entry, dict) or "NAME" not in entry:
+            errors.append(checks.Error(f"SPAM_FILTERS[{index}] must be a dict with a 'NAME' key.", id="comments_plugin.E010"))
+            continue
+        try:
+            cls = import_string(entry["NAME"])
+        except ImportError:
+            errors.append(
+                checks.Error(f"SPAM_FILTERS[{index}]: cannot import {entry['NAME']!r}.", id="comments_plugin.E012")
+            )
+            continue
+        if not (isinstance(cls, type) and issubclass(cls, BaseFilter)):
+            errors.append(
+                checks.Error(
+                    f"SPAM_FILTERS[{index}]: {entry['NAME']} is not a BaseFilter subclass.", id="comments_plugin.E013"
+                )
+            )
+            continue
+        options = entry.get("OPTIONS") or {}
+        if not isinstance(options, dict):
+            errors.append(checks.Error(f"SPAM_FILTERS[{index}]['OPTIONS'] must be a dict.", id="comments_plugin.E010"))
+            continue
+        errors.extend(cls.check_options(options, index))
+    return errors
+
+
+def check_dependencies(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    if "django.contrib.contenttypes" not in settings.INSTALLED_APPS:
+        errors.append(
+            checks.Error(
+                "comments_plugin needs 'django.contrib.contenttypes' in INSTALLED_APPS.",
+                id="comments_plugin.E020",
+            )
+        )
+    processors = [p for t in settings.TEMPLATES for p in t.get("OPTIONS", {}).get("context_processors", [])]
+    if "django.template.context_processors.request" not in processors:
+        errors.append(
+            checks.Warning(
+                "The 'request' context processor is not enabled.",
+                hint="Without it the comment list cannot show a visitor their held comment, and "
+                "paging and replies lose their links.",
+                id="comments_plugin.W021",
+            )
+        )
+    return errors

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comments_plugin.conf import conf
+from comments_plugin.models import Comment, Status
+from comments_plugin.moderation import moderator
+
+TOKEN_SALT = "comments_plugin.form-token"
+
+
+class BadTarget(Exception):
+    """The form's token does not name a commentable object (tampered, expired, unknown)."""
+
+
+def make_token(target: models.Model) -> str:
+    """A signed token naming ``target`` and the time the form was shown."""
+    ct = ContentType.objects.get_for_model(target.__class__)
+    return signing.dumps({"ct": ct.pk, "pk": str(target.pk), "t": int(time.time())}, salt=TOKEN_SALT, compress=False)
+
+
+def read_token(token: str) -> tuple[models.Model, datetime.datetime]:
+    """The target and issue time of a token; raises :class:`BadTarget`."""
+    try:
+        data = signing.loads(str(token), salt=TOKEN_SALT, max_age=conf.TOKEN_MAX_AGE)
+        ct = ContentType.objects.get_for_id(int(data["ct"]))
+        model = ct.model_class()
+        if model is None:
+            raise BadTarget(_("The page you commented on no longer exists."))
+        target = model._default_manager.get(pk=data["pk"])
+        issued = datetime.datetime.fromtimestamp(int(data["t"]), tz=datetime.UTC)
+    except signing.SignatureExpired as exc:
+        raise BadTarget(_("This form has expired. Reload the page and send your comment again.")) from exc
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise BadTarget(_("This form was tampered with or is damaged.")) from exc
+    except (ObjectDoesNotExist, ValidationError) as exc:
+        raise BadTarget(_("The page you commented on no longer exists.")) from exc
+    return target, issued
+
+
+def validate_http_url(value: str) -> None:
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValidationError(_("Enter a web address starting with http:// or https://."), code="scheme")
+
+
+class CommentForm(forms.Form):
+    """The "Leave a Reply" form. Bound with ``target``; ``user`` drops name/email for members."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, strip=True)
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, help_text=_("Your email address will not be published.")
+    )
+    url = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https",
+        validators=[validate_http_url],
+    )
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 8, "cols": 45}))
+    remember = forms.BooleanField(
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    token = forms.CharField(widget=forms.HiddenInput)
+    # The honeypot (``HONEYPOT_FIELD``): hidden from people by CSS and aria-hidden; bots fill it in.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, target: models.Model, data: Any = None, *, user: Any = None, initial: Any = None, **kwargs: Any) -> None:
+        self.target = target
+        self.user = user if user is not None and user.is_authenticated else None
+        initial = dict(initial or {})
+        initial.setdefault("token", make_token(target))
+        super().__init__(data, initial=initial, **kwargs)
+        # Read at form creation, not import, so a changed setting applies at once.
+        self.fields["body"].validators.append(MaxLengthValidator(conf.MAX_LENGTH))
+        self.fields["body"].widget.attrs["maxlength"] = str(conf.MAX_LENGTH)
+        if self.user is not None:
+            del self.fields["name"]
+            del self.fields["email"]
+            del self.fields["remember"]
+        self.token_issued_at: datetime.datetime | None = None
+        self.parent_comment: Comment | None = None
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        try:
+            target, issued = read_token(token)
+        except BadTarget as exc:
+            raise ValidationError(str(exc), code="bad_token") from exc
+        if type(target) is not type(self.target) or str(target.pk) != str(self.target.pk):
+            raise ValidationError(_("This form belongs to another page."), code="bad_token")
+        self.token_issued_at = issued
+        return token
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
+        if not body.strip():
+            raise ValidationError(_("Please write a comment."), code="required")
+        return body
+
+    def clean_parent(self) -> Comment | None:
+        pk = self.cleaned_data.get("parent")
+        if not pk:
+            return None
+        ct = ContentType.objects.get_for_model(self.target.__class__)
+        parent = (
+            Comment.objects.filter(pk=pk, content_type=ct, object_pk=str(self.target.pk))
+            .exclude(status__in=[Status.SPAM, Status.TRASH])
+            .only("pk", "thread_id", "depth", "status", "content_type_id", "object_pk")
+            .first()
+        )
+        if parent is None:
+            raise ValidationError(_("The comment you replied to is not on this page."), code="bad_parent")
+        if parent.depth + 1 > moderator.policy_for(self.target).get_max_depth(self.target):
+            raise ValidationError(_("This discussion does not allow replies this deep."), code="too_deep")
+        self.parent_comment = parent
+        return parent
+
+    @property
+    def token_age(self) -> datetime.timedelta | None:
+        if self.token_issued_at is None:
+            return None
+        return timezone.now() - self.token_issued_at

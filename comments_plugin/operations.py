@@ -1,0 +1,302 @@
+"""Every change to a comment goes through one function here.
+
+Views, admin actions, management commands and importers call these; each writes the
+audit row (:class:`~comments_plugin.models.ModerationEvent`) and sends its signal itself,
+so the learning filter, notifications and caches always hear about it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments_plugin.conf import conf
+from comments_plugin.exceptions import CommentRejected
+from comments_plugin.models import Comment, Flag, ModerationEvent, Status
+from comments_plugin.moderation import moderator
+from comments_plugin.signals import (
+    comment_status_changed,
+    comment_was_flagged,
+    comment_was_posted,
+    comment_will_be_posted,
+)
+from comments_plugin.spam import Decision, Submission, Verdict, run_pipeline
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.http import HttpRequest
+
+    User = AbstractBaseUser | AnonymousUser
+
+DECISION_STATUS = {
+    Decision.APPROVE: Status.APPROVED,
+    Decision.HOLD: Status.PENDING,
+    Decision.SPAM: Status.SPAM,
+}
+
+
+@dataclass
+class PostResult:
+    """What :func:`post_comment` did. ``comment`` is ``None`` when it was discarded."""
+
+    comment: Comment | None
+    decision: Decision
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def is_public(self) -> bool:
+        return self.comment is not None and self.comment.status == Status.APPROVED
+
+
+def can_moderate(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.has_perm("comments_plugin.moderate_comment"))
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address from ``REMOTE_ADDR`` (put a trusted proxy's value there)."""
+    if request is None:
+        return None
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_ipv46_address
+
+    value = (request.META.get("REMOTE_ADDR") or "").strip()
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return None
+    return value
+
+
+def build_comment(
+    *,
+    target: models.Model,
+    body: str,
+    author_name: str = "",
+    author_email: str = "",
+    author_url: str = "",
+    parent: Comment | None = None,
+    user: Any = None,
+    request: HttpRequest | None = None,
+) -> Comment:
+    """An unsaved comment on ``target`` with thread fields and request metadata filled in."""
+    comment = Comment(
+        content_type=ContentType.objects.get_for_model(target.__class__),
+        object_pk=str(target.pk),
+        body=body,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        submitted_at=timezone.now(),
+    )
+    comment.content_object = target
+    if user is not None and user.is_authenticated:
+        comment.user = user
+        comment.author_name = author_name or user.get_full_name() or user.get_username()
+        comment.author_email = author_email or getattr(user, "email", "") or ""
+    if parent is not None:
+        comment.parent = parent
+        comment.thread_id = parent.thread_id or parent.pk
+        comment.depth = parent.depth + 1
+    if request is not None:
+        comment.ip_address = client_ip(request)
+        comment.user_agent = (request.META.get("HTTP_USER_AGENT") or "")[:500]
+    return comment
+
+
+def _summary(verdicts: Iterable[Verdict]) -> str:
+    return "; ".join(f"{v.filter}: {v.message or v.code} ({v.score:+g})" for v in verdicts if v.score or v.error or v.discard)
+
+
+def post_comment(
+    comment: Comment,
+    *,
+    request: HttpRequest | None = None,
+    submission: Submission | None = None,
+) -> PostResult:
+    """Check a new (unsaved) comment, store it with the decided status, and announce it.
+
+    Raises :class:`CommentRejected` when the discussion is closed, a receiver of
+    ``comment_will_be_posted`` or a filter refuses it.
+    """
+    target = comment.content_object
+    policy = moderator.policy_for(target)
+    if not policy.comments_open(target):
+        raise CommentRejected(_("Comments are closed."), code="closed", status=403)
+    user = comment.user
+    if policy.login_required(target) and user is None:
+        raise CommentRejected(_("You must be logged in to comment."), code="login_required", status=403)
+    if comment.depth > policy.get_max_depth(target):
+        raise CommentRejected(_("This discussion does not allow replies this deep."), code="too_deep")
+
+    submission = submission or Submission(request=request, target=target, offline=request is None)
+    submission.is_moderator = submission.is_moderator or can_moderate(user)
+    comment_will_be_posted.send(sender=Comment, comment=comment, request=request)
+
+    result = run_pipeline(comment, submission)
+    verdicts = list(result.verdicts)
+    decision = result.decision
+    if decision == Decision.DISCARD:
+        return PostResult(comment=None, decision=decision, verdicts=verdicts)
+    if submission.is_moderator and decision != Decision.APPROVE:
+        # Moderators' own comments are never held by their own queue.
+        verdicts.append(Verdict(filter="moderator", code="moderator", message=_("Posted by a moderator.")))
+        decision = Decision.APPROVE
+    elif decision == Decision.APPROVE:
+        reason = policy.hold_reason(comment, target, request)
+        if reason:
+            verdicts.append(Verdict(filter="policy", code="policy", message=reason))
+            decision = Decision.HOLD
+
+    comment.status = DECISION_STATUS[decision]
+    comment.spam_score = result.score
+    comment.spam_reasons = [v.as_dict() for v in verdicts]
+    with transaction.atomic():
+        comment.save()
+        ModerationEvent.objects.create(
+            comment=comment,
+            source="pipeline",
+            action="post",
+            from_status="",
+            to_status=comment.status,
+            reason=_summary(verdicts),
+            actor=user,
+            created_at=comment.submitted_at,
+        )
+    comment_was_posted.send(sender=Comment, comment=comment, request=request, decision=decision)
+    return PostResult(comment=comment, decision=decision, verdicts=verdicts)
+
+
+def change_status(
+    comment: Comment,
+    new_status: str,
+    *,
+    action: str,
+    user: Any = None,
+    source: str = "",
+    reason: str = "",
+) -> bool:
+    """Move ``comment`` to ``new_status`` under a row lock; ``False`` if it already was there.
+
+    Two moderators acting at once end with one consistent status and one audit row per
+    real change. The instance passed in is refreshed with the stored status.
+    """
+    moderator_user = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().only("pk", "status").get(pk=comment.pk)
+        old_status = locked.status
+        if old_status == new_status:
+            comment.status = old_status
+            return False
+        Comment.objects.filter(pk=comment.pk).update(status=new_status)
+        ModerationEvent.objects.create(
+            comment_id=comment.pk,
+            actor=moderator_user,
+            source=source or ("moderator" if moderator_user else "system"),
+            action=action,
+            from_status=old_status,
+            to_status=new_status,
+            reason=reason,
+        )
+    comment.status = new_status
+    comment_status_changed.send(
+        sender=Comment,
+        comment=comment,
+        old_status=old_status,
+        new_status=new_status,
+        action=action,
+        user=moderator_user,
+        source=source,
+        reason=reason,
+    )
+    return True
+
+
+def approve(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+    """Publish a comment."""
+    return change_status(comment, Status.APPROVED, action="approve", user=user, source=source, reason=reason)
+
+
+def hold(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+    """Unpublish a comment back into the moderation queue."""
+    return change_status(comment, Status.PENDING, action="hold", user=user, source=source, reason=reason)
+
+
+def mark_spam(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+    """Mark a comment as spam (the learning filter learns from it)."""
+    return change_status(comment, Status.SPAM, action="spam", user=user, source=source, reason=reason)
+
+
+def mark_ham(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+    """Declare a comment not spam and publish it (the learning filter learns from it)."""
+    return change_status(comment, Status.APPROVED, action="ham", user=user, source=source, reason=reason)
+
+
+def trash(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+    """Move a comment to the trash (kept until purged)."""
+    return change_status(comment, Status.TRASH, action="trash", user=user, source=source, reason=reason)
+
+
+def restore(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+    """Take a comment out of the trash, back to the status it had before."""
+    previous = (
+        ModerationEvent.objects.filter(comment_id=comment.pk, to_status=Status.TRASH)
+        .order_by("-created_at", "-pk")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    target_status = previous if previous and previous != Status.TRASH else Status.PENDING
+    return change_status(comment, target_status, action="restore", user=user, source=source, reason=reason)
+
+
+def flag(
+    comment: Comment,
+    *,
+    user: Any = None,
+    request: HttpRequest | None = None,
+    reason: str = "",
+) -> Flag | None:
+    """Record a reader's report; enough reports hold an approved comment.
+
+    Returns ``None`` when this user already reported the comment.
+    """
+    reporter = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        if reporter is not None and Flag.objects.filter(comment_id=comment.pk, user=reporter).exists():
+            return None
+        report = Flag.objects.create(
+            comment_id=comment.pk, user=reporter, ip_address=client_ip(request), reason=reason[:500]
+        )
+        Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    comment.refresh_from_db(fields=["flag_count", "status"])
+    comment_was_flagged.send(sender=Comment, comment=comment, flag=report, request=request)
+    threshold = conf.FLAGS_TO_HOLD
+    if threshold and comment.flag_count >= threshold and comment.status == Status.APPROVED:
+        hold(comment, source="flags", reason=_("Reported by %(count)d readers.") % {"count": comment.flag_count})
+    return report
+
+
+def delete_permanently(comments: Iterable[Comment] | models.QuerySet[Comment]) -> int:
+    """Delete comments (and their replies) for good. Returns how many rows went."""
+    pks = [c.pk for c in comments]
+    deleted, per_model = Comment.objects.filter(pk__in=pks).delete()
+    return per_model.get(Comment._meta.label, 0)
+
+
+def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run: bool = False) -> int:
+    """Delete every comment with ``status`` (spam or trash), optionally only older ones."""
+    if status not in (Status.SPAM, Status.TRASH):
+        raise ValueError("Only spam and trash can be purged.")
+    qs = Comment.objects.filter(status=status)
+    if older_than is not None:
+        qs = qs.filter(submitted_at__lt=timezone.now() - older_than)
+    if dry_run:
+        return qs.count()
+    return delete_permanently(qs.only("pk"))

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.core import checks
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from comments_plugin.models import Comment
+
+
+class Decision(models.TextChoices):
+    """What the pipeline decided for a new comment."""
+
+    APPROVE = "approve", _("Approve")
+    HOLD = "hold", _("Hold for moderation")
+    SPAM = "spam", _("Spam")
+    DISCARD = "discard", _("Discard")
+
+
+@dataclass
+class Verdict:
+    """One filter's opinion of one comment.
+
+    ``score`` is added to the comment's spam score (negative scores vouch for it);
+    ``code`` is a stable machine-readable reason (``"link_count"``); ``message`` is what
+    moderators read. ``discard`` drops the comment without storing it, ``error`` marks a
+    filter that failed (the comment is then held, never lost).
+    """
+
+    filter: str
+    code: str
+    score: float = 0.0
+    message: str = ""
+    discard: bool = False
+    error: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["message"] = str(self.message)
+        return data
+
+
+@dataclass
+class Submission:
+    """What filters know about a comment beyond the comment itself.
+
+    ``request`` is ``None`` when comments are checked offline (``comments_spam_eval``,
+    imports); filters that need a live request then give no verdict.
+    """
+
+    request: HttpRequest | None = None
+    target: Any = None
+    form_data: dict[str, Any] = field(default_factory=dict)
+    token_issued_at: datetime.datetime | None = None
+    is_moderator: bool = False
+    offline: bool = False
+
+
+class BaseFilter:
+    """Base class of spam filters.
+
+    Subclass it, set :attr:`name`, implement :meth:`check`, and list the dotted path in
+    ``COMMENTS_PLUGIN["SPAM_FILTERS"]``::
+
+        class NoShoutingFilter(BaseFilter):
+            name = "no_shouting"
+            default_options = {"SCORE": 1.0}
+
+            def check(self, comment, submission):
+                if comment.body.isupper():
+                    return self.verdict("shouting", self.options["SCORE"], "All capitals")
+                return None
+
+    A filter is created once per process with its ``OPTIONS`` merged over
+    :attr:`default_options`; it must keep no per-comment state on ``self``.
+    """
+
+    #: Stable short name, shown to moderators and used in reason codes.
+    name: ClassVar[str] = ""
+    #: Options and their defaults; unknown option keys are reported by a system check.
+    default_options: ClassVar[dict[str, Any]] = {}
+    #: Needs a live request (honeypot, timer, flood): skipped when ``submission.offline``.
+    needs_request: ClassVar[bool] = False
+    #: Seconds after which the filter is abandoned and the comment held. ``None`` runs it
+    #: inline; a number runs it in a worker thread (use it for filters doing network I/O).
+    timeout: ClassVar[float | None] = None
+
+    def __init__(self, **options: Any) -> None:
+        self.options: dict[str, Any] = {**self.default_options, **options}
+
+    def __repr__(self) -> str:
+        return f"<{self.__class__.__name__} {self.name}>"
+
+    def check(self, comment: Comment, submission: Submission) -> Verdict | Iterable[Verdict] | None:
+        """Return a :class:`Verdict`, several, or ``None`` for no opinion.
+
+        May raise :class:`comments_plugin.exceptions.CommentRejected` to refuse the comment
+        with a message the visitor sees.
+        """
+        raise NotImplementedError
+
+    def verdict(self, code: str, score: float, message: Any = "", **kwargs: Any) -> Verdict:
+        return Verdict(filter=self.name, code=code, score=float(score), message=str(message), **kwargs)
+
+    # Hooks for learning filters; the default ignores them.
+    def learn(self, comment: Comment, label: str) -> None:
+        """Called when a moderator labels ``comment`` ``"spam"`` or ``"ham"``."""
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any], index: int) -> list[checks.CheckMessage]:
+        """Validate ``OPTIONS``; return system check messages. Extend with ``super()``."""
+        errors: list[checks.CheckMessage] = []
+        unknown = sorted(set(options) - set(cls.default_options))
+        if unknown:
+            errors.append(
+                checks.Error(
+                    f"SPAM_FILTERS[{index}] ({cls.__name__}) has unknown options: "
+                    f"{', '.join(unknown)}.",
+                    hint=f"Known options: {', '.join(sorted(cls.default_options)) or 'none'}.",
+                    id="comments_plugin.E011",
+                )
+            )
+        return errors

@@ -1,0 +1,1 @@
+"""Built-in spam filters, one module each. See docs/spam.rst."""

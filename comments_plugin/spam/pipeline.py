@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import close_old_connections
+from django.utils.module_loading import import_string
+
+from comments_plugin.conf import conf
+from comments_plugin.exceptions import CommentRejected
+from comments_plugin.signals import comment_spam_checked
+from comments_plugin.spam.base import BaseFilter, Decision, Submission, Verdict
+
+if TYPE_CHECKING:
+    from comments_plugin.models import Comment
+
+logger = logging.getLogger("comments_plugin.spam")
+
+_cache_lock = threading.Lock()
+_filters_cache: dict[str, list[BaseFilter]] = {}
+
+
+def get_filters(config: list[dict[str, Any]] | None = None) -> list[BaseFilter]:
+    """The configured filters, created once per process (and again when settings change)."""
+    config = conf.SPAM_FILTERS if config is None else config
+    key = repr(config)
+    filters = _filters_cache.get(key)
+    if filters is None:
+        with _cache_lock:
+            filters = [
+                import_string(entry["NAME"])(**(entry.get("OPTIONS") or {})) for entry in config
+            ]
+            _filters_cache.clear()
+            _filters_cache[key] = filters
+    return filters
+
+
+def reset_filters(**kwargs: Any) -> None:
+    """Forget the created filters (connected to ``setting_changed``)."""
+    with _cache_lock:
+        _filters_cache.clear()
+
+
+@dataclass
+class PipelineResult:
+    decision: Decision
+    score: float
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        return [v.as_dict() for v in self.verdicts if v.score or v.discard or v.error or v.code]
+
+
+def _as_list(result: Verdict | Iterable[Verdict] | None) -> list[Verdict]:
+    if result is None:
+        return []
+    if isinstance(result, Verdict):
+        return [result]
+    return list(result)
+
+
+def _run_isolated(flt: BaseFilter, comment: Comment, submission: Submission) -> list[Verdict]:
+    def target() -> list[Verdict]:
+        try:
+            return _as_list(flt.check(comment, submission))
+        finally:
+            close_old_connections()
+
+    # A daemon-less executor would keep a hung filter's thread joined at shutdown; a fresh
+    # single-worker executor that we do not wait for lets the request go on.
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"spam-{flt.name}")
+    try:
+        future = executor.submit(target)
+        timeout = float(flt.options.get("TIMEOUT", flt.timeout or conf.FILTER_TIMEOUT))
+        return future.result(timeout=timeout)
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def run_filter(flt: BaseFilter, comment: Comment, submission: Submission) -> list[Verdict]:
+    """Run one filter; a failure or time-out becomes an ``error`` verdict (the comment is held)."""
+    try:
+        if flt.timeout is not None or "TIMEOUT" in flt.options:
+            return _run_isolated(flt, comment, submission)
+        return _as_list(flt.check(comment, submission))
+    except CommentRejected:
+        raise
+    except FutureTimeout:
+        logger.warning("Spam filter %s timed out; holding the comment.", flt.name)
+        return [Verdict(filter=flt.name, code="filter_timeout", error=True,
+                        message=f"Filter {flt.name} timed out.")]
+    except Exception as exc:
+        logger.exception("Spam filter %s failed; holding the comment.", flt.name)
+        return [Verdict(filter=flt.name, code="filter_error", error=True,
+                        message=f"Filter {flt.name} failed: {exc.__class__.__name__}.")]
+
+
+def combine(verdicts: list[Verdict]) -> tuple[Decision, float]:
+    """Turn verdicts into a decision with the thresholds in settings."""
+    score = round(sum(v.score for v in verdicts), 4)
+    if any(v.discard for v in verdicts):
+        return Decision.DISCARD, score
+    if score >= conf.SPAM_THRESHOLD:
+        return Decision.SPAM, score
+    if score >= conf.HOLD_THRESHOLD or any(v.error for v in verdicts):
+        return Decision.HOLD, score
+    return Decision.APPROVE, score
+
+
+def run_pipeline(
+    comment: Comment,
+    submission: Submission | None = None,
+    *,
+    filters: list[BaseFilter] | None = None,
+) -> PipelineResult:
+    """Check an unsaved ``comment`` with every filter and decide what happens to it.
+
+    Sends :data:`~comments_plugin.signals.comment_spam_checked` between the filters and
+    the decision, so receivers can add verdicts. Raises ``CommentRejected`` when a filter
+    refuses the comment outright.
+    """
+    from comments_plugin.models import Comment
+
+    submission = submission or Submission(offline=True)
+    verdicts: list[Verdict] = []
+    for flt in get_filters() if filters is None else filters:
+        if flt.needs_request and (submission.offline or submission.request is None):
+            continue
+        verdicts.extend(run_filter(flt, comment, submission))
+        if any(v.discard for v in verdicts):
+            break
+    comment_spam_checked.send(
+        sender=Comment, comment=comment, request=submission.request, verdicts=verdicts,
+        submission=submission,
+    )
+    decision, score = combine(verdicts)
+    return PipelineResult(decision=decision, score=score, verdicts=verdicts)

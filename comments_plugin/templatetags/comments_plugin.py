@@ -1,0 +1,193 @@
+"""Template tags: ``{% load comments_plugin %}``.
+
+Named like django-contrib-comments' tags so its users feel at home:
+``get_comment_count``, ``get_comment_list``, ``render_comment_list``,
+``get_comment_form``, ``render_comment_form``, ``comment_form_target`` and
+``get_comment_permalink``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core import signing
+from django.db import models
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from comments_plugin import avatars, markup, threads
+from comments_plugin.conf import conf
+from comments_plugin.forms import CommentForm
+from comments_plugin.models import Comment, Status
+from comments_plugin.moderation import moderator
+
+register = template.Library()
+
+AUTHOR_COOKIE = "comments_plugin_author"
+AUTHOR_SALT = "comments_plugin.author"
+
+
+def template_names(target: models.Model | type[models.Model], name: str) -> list[str]:
+    """Most specific first: ``<app>/<model>/name``, ``<app>/name``, ``name``."""
+    opts = target._meta
+    return [
+        f"comments_plugin/{opts.app_label}/{opts.model_name}/{name}",
+        f"comments_plugin/{opts.app_label}/{name}",
+        f"comments_plugin/{name}",
+    ]
+
+
+def remembered_author(request: Any) -> dict[str, str]:
+    if request is None:
+        return {}
+    raw = request.COOKIES.get(AUTHOR_COOKIE)
+    if not raw:
+        return {}
+    try:
+        data = signing.loads(raw, salt=AUTHOR_SALT, max_age=conf.COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data.get(k) or "") for k in ("name", "email", "url")} | {"remember": "on"}
+
+
+def form_context(target: models.Model, request: Any, form: CommentForm | None = None) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    policy = moderator.policy_for(target)
+    if form is None:
+        initial = {} if user is not None and user.is_authenticated else remembered_author(request)
+        form = CommentForm(target, user=user, initial=initial)
+    return {
+        "object": target,
+        "form": form,
+        "comments_open": policy.comments_open(target),
+        "login_required": policy.login_required(target) and not (user is not None and user.is_authenticated),
+        "user": user,
+        "request": request,
+        "allow_preview": conf.ALLOW_PREVIEW,
+        "max_depth": policy.get_max_depth(target),
+        "next": getattr(request, "get_full_path", lambda: "")(),
+    }
+
+
+class TargetNode(template.Node):
+    """Parses ``{% tag for <obj> [as <var>] %}``."""
+
+    needs_var = False
+
+    def __init__(self, target: template.base.FilterExpression, as_var: str | None) -> None:
+        self.target = target
+        self.as_var = as_var
+
+    @classmethod
+    def parse(cls, parser: template.base.Parser, token: template.base.Token) -> TargetNode:
+        bits = token.split_contents()
+        tag = bits[0]
+        if cls.needs_var:
+            if len(bits) != 5 or bits[1] != "for" or bits[3] != "as":
+                raise template.TemplateSyntaxError(f"Usage: {{% {tag} for <object> as <variable> %}}")
+            return cls(parser.compile_filter(bits[2]), bits[4])
+        if len(bits) != 3 or bits[1] != "for":
+            raise template.TemplateSyntaxError(f"Usage: {{% {tag} for <object> %}}")
+        return cls(parser.compile_filter(bits[2]), None)
+
+    def render(self, context: template.Context) -> str:
+        target = self.target.resolve(context)
+        if target is None or not isinstance(target, models.Model):
+            value: Any = "" if self.as_var is None else None
+        else:
+            value = self.value(target, context)
+        if self.as_var is not None:
+            context[self.as_var] = value
+            return ""
+        return str(value)
+
+    def value(self, target: models.Model, context: template.Context) -> Any:
+        raise NotImplementedError
+
+
+class CommentCountNode(TargetNode):
+    needs_var = True
+
+    def value(self, target: models.Model, context: template.Context) -> int:
+        return Comment.objects.filter(threads.target_filter(target), status=Status.APPROVED).count()
+
+
+class CommentListNode(TargetNode):
+    needs_var = True
+
+    def value(self, target: models.Model, context: template.Context) -> list[Comment]:
+        return list(Comment.objects.filter(threads.target_filter(target), status=Status.APPROVED).only(*threads.LIST_FIELDS))
+
+
+class RenderCommentListNode(TargetNode):
+    def value(self, target: models.Model, context: template.Context) -> SafeString:
+        request = context.get("request")
+        page = request.GET.get(threads.PAGE_PARAM, 1) if request is not None else 1
+        thread_page = threads.load_page(target, request=request, page=page)
+        policy = moderator.policy_for(target)
+        tmpl = select_template(template_names(target, "list.html"))
+        return tmpl.render(
+            {
+                "object": target,
+                "page": thread_page,
+                "nodes": thread_page.nodes,
+                "count": thread_page.count,
+                "page_param": threads.PAGE_PARAM,
+                "can_reply": policy.comments_open(target),
+                "max_depth": policy.get_max_depth(target),
+                "request": request,
+            },
+            request,
+        )
+
+
+class CommentFormNode(TargetNode):
+    needs_var = True
+
+    def value(self, target: models.Model, context: template.Context) -> CommentForm:
+        user = getattr(context.get("request"), "user", None)
+        return CommentForm(target, user=user)
+
+
+class RenderCommentFormNode(TargetNode):
+    def value(self, target: models.Model, context: template.Context) -> SafeString:
+        request = context.get("request")
+        ctx = form_context(target, request)
+        name = "form.html" if ctx["comments_open"] else "closed.html"
+        return select_template(template_names(target, name)).render(ctx, request)
+
+
+register.tag("get_comment_count", CommentCountNode.parse)
+register.tag("get_comment_list", CommentListNode.parse)
+register.tag("render_comment_list", RenderCommentListNode.parse)
+register.tag("get_comment_form", CommentFormNode.parse)
+register.tag("render_comment_form", RenderCommentFormNode.parse)
+
+
+@register.simple_tag
+def comment_form_target() -> str:
+    """The URL the comment form posts to."""
+    return reverse("comments_plugin:post")
+
+
+@register.simple_tag
+def get_comment_permalink(comment: Comment, anchor_pattern: str | None = None) -> str:
+    """A link to ``comment`` on its object's page (``/article/#comment-12``)."""
+    if anchor_pattern:
+        return comment.get_absolute_url() + anchor_pattern.replace("%(id)s", str(comment.pk)).replace("{id}", str(comment.pk))
+    return comment.get_absolute_url()
+
+
+@register.simple_tag
+def comment_avatar_url(comment: Comment, size: int | None = None) -> str:
+    return avatars.avatar_url(comment, size)
+
+
+@register.filter(is_safe=True)
+def comment_body(text: str) -> SafeString:
+    """Escape a comment body, keep paragraphs and line breaks, link http(s) URLs."""
+    return markup.render_body(str(text))

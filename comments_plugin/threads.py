@@ -1,0 +1,212 @@
+"""Loading a page of threaded comments in a fixed number of queries, and flattening the tree.
+
+The list template walks a flat sequence of :class:`Node` (no recursive includes, which
+are slow), opening a nested ``<ol>`` where a node has replies and closing as many as
+:attr:`Node.closes` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+
+from comments_plugin.conf import conf
+from comments_plugin.models import Comment, Status
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+PENDING_COOKIE = "comments_plugin_pending"
+PENDING_SALT = "comments_plugin.pending"
+PENDING_LIMIT = 20
+PAGE_PARAM = "cpage"
+
+#: Fields the public list needs; the rest (IP, user agent, spam reasons) is never loaded.
+LIST_FIELDS = (
+    "pk", "parent_id", "thread_id", "depth", "user_id", "author_name", "author_email",
+    "author_url", "body", "status", "submitted_at", "content_type_id", "object_pk",
+)
+
+
+@dataclass(eq=False)
+class Node:
+    comment: Comment
+    depth: int = 0
+    number: int = 0
+    children: list[Node] = field(default_factory=list)
+    has_children: bool = False
+    closes: range = range(0)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.comment.status != Status.APPROVED
+
+
+@dataclass
+class ThreadPage:
+    nodes: list[Node]
+    count: int
+    page: int
+    num_pages: int
+    thread_count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def previous_page(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_page(self) -> int:
+        return self.page + 1
+
+    @property
+    def page_range(self) -> range:
+        return range(1, self.num_pages + 1)
+
+
+def pending_ids(request: HttpRequest | None) -> list[int]:
+    """Ids of held comments this browser posted (from a signed cookie)."""
+    if request is None:
+        return []
+    raw = request.COOKIES.get(PENDING_COOKIE)
+    if not raw:
+        return []
+    try:
+        value = signing.get_cookie_signer(salt=PENDING_SALT).unsign(raw, max_age=conf.COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    return [int(part) for part in value.split(".") if part.isdigit()][:PENDING_LIMIT]
+
+
+def remember_pending(request: HttpRequest, response: HttpResponse, comment_id: int) -> None:
+    ids = [i for i in pending_ids(request) if i != comment_id]
+    ids = ([comment_id, *ids])[:PENDING_LIMIT]
+    value = signing.get_cookie_signer(salt=PENDING_SALT).sign(".".join(map(str, ids)))
+    response.set_cookie(PENDING_COOKIE, value, max_age=conf.COOKIE_MAX_AGE, httponly=True, samesite="Lax")
+
+
+def target_filter(target: models.Model) -> Q:
+    ct = ContentType.objects.get_for_model(target.__class__)
+    return Q(content_type_id=ct.pk, object_pk=str(target.pk))
+
+
+def build_nodes(comments: Iterable[Comment], *, newest_first: bool = False, max_depth: int | None = None) -> list[Node]:
+    """Arrange ``comments`` as a tree and flatten it depth-first.
+
+    A reply whose parent is not in ``comments`` (held, spam, deleted) is shown under its
+    nearest loaded ancestor on its thread, or as a top-level comment.
+    """
+    max_depth = conf.MAX_DEPTH if max_depth is None else max_depth
+    by_id: dict[int, Node] = {}
+    ordered = sorted(comments, key=lambda c: (c.submitted_at, c.pk))
+    for comment in ordered:
+        by_id[comment.pk] = Node(comment)
+    roots: list[Node] = []
+    for node in by_id.values():
+        c = node.comment
+        parent = by_id.get(c.parent_id) if c.parent_id else None
+        if parent is None and c.thread_id:
+            parent = by_id.get(c.thread_id)
+        if parent is None:
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    if newest_first:
+        roots.reverse()
+
+    flat: list[Node] = []
+    number = 0
+    # Iterative DFS: threads from imports can be deeper than Python's recursion limit.
+    stack: list[tuple[Node, int]] = [(n, 0) for n in reversed(roots)]
+    while stack:
+        node, depth = stack.pop()
+        number += 1
+        node.number = number
+        node.depth = depth
+        flat.append(node)
+        child_depth = min(depth + 1, max_depth)
+        stack.extend((child, child_depth) for child in reversed(node.children))
+    # Nesting markup: open a list where the next node is deeper; close where it is shallower.
+    for i, node in enumerate(flat):
+        next_depth = flat[i + 1].depth if i + 1 < len(flat) else 0
+        node.has_children = next_depth > node.depth
+        node.closes = range(max(node.depth - next_depth, 0))
+    return flat
+
+
+def load_page(target: models.Model, *, request: HttpRequest | None = None, page: Any = 1, page_size: int | None = None) -> ThreadPage:
+    """One page of threads on ``target``: 1 query without paging, 2 with it.
+
+    Held comments are included only when this browser posted them (``pending_ids``).
+    """
+    page_size = conf.PAGE_SIZE if page_size is None else page_size
+    own = pending_ids(request)
+    where = target_filter(target)
+    visible = Q(status=Status.APPROVED)
+    if own:
+        visible |= Q(pk__in=own, status__in=[Status.PENDING, Status.SPAM])
+    base = Comment.objects.filter(where).filter(visible).only(*LIST_FIELDS)
+    newest_first = conf.ORDER_NEWEST_FIRST
+
+    if page_size <= 0:
+        comments = list(base)
+        count = sum(1 for c in comments if c.status == Status.APPROVED)
+        roots = sum(1 for c in comments if c.parent_id is None)
+        return ThreadPage(build_nodes(comments, newest_first=newest_first), count, 1, 1, roots)
+
+    # Paged by top-level thread: root ids first (small), then every comment on those threads.
+    root_rows = list(
+        Comment.objects.filter(where, parent__isnull=True).filter(visible)
+        .order_by("-submitted_at" if newest_first else "submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    thread_count = len(root_rows)
+    num_pages = max(1, -(-thread_count // page_size))
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    number = min(max(number, 1), num_pages)
+    page_roots = root_rows[(number - 1) * page_size : number * page_size]
+    if num_pages == 1:
+        comments = list(base)
+    else:
+        comments = list(base.filter(Q(pk__in=page_roots) | Q(thread_id__in=page_roots)))
+    count = Comment.objects.filter(where, status=Status.APPROVED).count() if num_pages > 1 else sum(
+        1 for c in comments if c.status == Status.APPROVED
+    )
+    nodes = build_nodes(comments, newest_first=newest_first)
+    return ThreadPage(nodes, count, number, num_pages, thread_count)
+
+
+def page_of(comment: Comment, page_size: int | None = None) -> int:
+    """The list page that shows ``comment`` (for permalinks)."""
+    page_size = conf.PAGE_SIZE if page_size is None else page_size
+    if page_size <= 0:
+        return 1
+    root_id = comment.thread_id or comment.pk
+    root = Comment.objects.filter(pk=root_id).only("submitted_at", "pk").first()
+    if root is None:
+        return 1
+    earlier = Comment.objects.filter(
+        content_type_id=comment.content_type_id, object_pk=comment.object_pk,
+        parent__isnull=True, status=Status.APPROVED,
+    )
+    if conf.ORDER_NEWEST_FIRST:
+        earlier = earlier.filter(Q(submitted_at__gt=root.submitted_at) | Q(submitted_at=root.submitted_at, pk__lt=root.pk))
+    else:
+        earlier = earlier.filter(Q(submitted_at__lt=root.submitted_at) | Q(submitted_at=root.submitted_at, pk__lt=root.pk))
+    return earlier.count() // page_size + 1

@@ -1,0 +1,1 @@
+"""Views: ``comments`` (posting, permalinks, avatars) and ``moderation`` (reader reports)."""
