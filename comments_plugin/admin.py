@@ -1,76 +1,805 @@
+"""The moderation screens: a comments queue in the style of WordPress's, inside Django admin.
+
+Every change of status, from a row button, a bulk action or the "Empty spam" button, goes
+through :mod:`comments_plugin.operations`, so the audit trail is written, signals fire and
+the learning filter learns. All of it needs the ``comments_plugin.moderate_comment``
+permission; staff without it may look, never act.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import connections
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments_plugin import operations
-from comments_plugin.models import Comment, Flag, ModerationEvent, Rule
+from comments_plugin.models import Comment, Flag, ModerationEvent, Rule, Status
+
+MODERATE_PERMISSION = "comments_plugin.moderate_comment"
+#: The status view a moderator lands on from the admin index.
+DEFAULT_STATUS = Status.PENDING
+#: The spam reason filter's choices are cached this long (seconds): reading them costs a
+#: scan of recent comments a busy queue should not pay on every page.
+REASON_CHOICES_TIMEOUT = 300
+REASON_CHOICES_KEY = "comments_plugin:admin:reason-choices"
+#: How many recent comments the spam reason filter reads its codes from.
+REASON_SAMPLE = 1000
+
+Operation = Callable[..., bool]
+
+#: Row buttons and bulk actions: name → (operation, button label, done message).
+ACTIONS: dict[str, tuple[Operation, Any]] = {
+    "approve": (operations.approve, _("Approve")),
+    "unapprove": (operations.hold, _("Unapprove")),
+    "spam": (operations.mark_spam, _("Spam")),
+    "not_spam": (operations.mark_ham, _("Not spam")),
+    "trash": (operations.trash, _("Trash")),
+    "restore": (operations.restore, _("Restore")),
+}
+
+#: Which row buttons each status offers.
+ROW_ACTIONS: dict[str, tuple[str, ...]] = {
+    Status.PENDING: ("approve", "spam", "trash"),
+    Status.APPROVED: ("unapprove", "spam", "trash"),
+    Status.SPAM: ("not_spam", "trash"),
+    Status.TRASH: ("restore",),
+}
 
 
-class ModerationEventInline(admin.TabularInline):
-    model = ModerationEvent
+def done_message(action: str, count: int) -> str:
+    messages_ = {
+        "approve": ngettext("Approved %(count)d comment.", "Approved %(count)d comments.", count),
+        "unapprove": ngettext(
+            "Unapproved %(count)d comment.", "Unapproved %(count)d comments.", count
+        ),
+        "spam": ngettext(
+            "Marked %(count)d comment as spam.", "Marked %(count)d comments as spam.", count
+        ),
+        "not_spam": ngettext(
+            "Marked %(count)d comment as not spam.",
+            "Marked %(count)d comments as not spam.",
+            count,
+        ),
+        "trash": ngettext(
+            "Moved %(count)d comment to the trash.",
+            "Moved %(count)d comments to the trash.",
+            count,
+        ),
+        "restore": ngettext(
+            "Restored %(count)d comment from the trash.",
+            "Restored %(count)d comments from the trash.",
+            count,
+        ),
+    }
+    return messages_[action] % {"count": count}
+
+
+def can_moderate(request: HttpRequest) -> bool:
+    return bool(request.user.is_active and request.user.has_perm(MODERATE_PERMISSION))
+
+
+def with_reason_code(queryset: QuerySet[Comment], code: str) -> QuerySet[Comment]:
+    """Comments with a verdict whose ``code`` is ``code``, on every supported database."""
+    connection = connections[queryset.db]
+    if connection.features.supports_json_field_contains:  # PostgreSQL, MySQL, MariaDB
+        return queryset.filter(spam_reasons__contains=[{"code": code}])
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    if connection.vendor == "sqlite":
+        return queryset.filter(
+            RawSQL(
+                f"EXISTS (SELECT 1 FROM json_each({table}.spam_reasons) AS r "
+                "WHERE json_extract(r.value, '$.code') = %s)",
+                (code,),
+                output_field=BooleanField(),
+            )
+        )
+    # Other databases store the list as text, serialised by Python's json module.
+    return queryset.filter(spam_reasons__icontains=f'"code": "{code}"')
+
+
+def counts_by_type_and_status(request: HttpRequest) -> dict[tuple[int, str], int]:
+    """How many comments each commented model has in each status, once per request.
+
+    One grouped query feeds both the status views and the content type filter.
+    """
+    cached = getattr(request, "_comments_plugin_counts", None)
+    if cached is None:
+        rows = (
+            Comment.objects.order_by()
+            .values_list("content_type", "status")
+            .annotate(n=Count("pk"))
+        )
+        cached = {(type_id, status): n for type_id, status, n in rows}
+        request._comments_plugin_counts = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def reason_choices() -> list[tuple[str, str]]:
+    """The reason codes of recent verdicts, as filter choices (cached; see the constants)."""
+    choices = cache.get(REASON_CHOICES_KEY)
+    if choices is not None:
+        return choices
+    codes: dict[str, set[str]] = {}
+    recent = Comment.objects.order_by("-pk").values_list("spam_reasons", flat=True)
+    for reasons in recent[:REASON_SAMPLE]:
+        for reason in reasons or []:
+            if isinstance(reason, dict) and reason.get("code"):
+                codes.setdefault(str(reason["code"]), set()).add(str(reason.get("filter", "")))
+    choices = [
+        (code, f"{code} ({', '.join(sorted(f for f in filters if f))})")
+        for code, filters in sorted(codes.items())
+    ]
+    cache.set(REASON_CHOICES_KEY, choices, REASON_CHOICES_TIMEOUT)
+    return choices
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status views; "All" means every comment but spam and trash, as in WordPress."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("all", _("All")), *Status.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        if self.value() in Status.values:
+            return queryset.filter(status=self.value())
+        return queryset.exclude(status__in=[Status.SPAM, Status.TRASH])
+
+    def choices(self, changelist: Any) -> Any:
+        current = self.value() if self.value() in Status.values else "all"
+        for value, title in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: value}, remove=["p"]
+                ),
+                "display": title,
+            }
+
+
+class ContentTypeFilter(admin.SimpleListFilter):
+    title = _("content type")
+    parameter_name = "content_type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        choices = []
+        for type_id in {type_id for type_id, _status in counts_by_type_and_status(request)}:
+            # get_for_id() reads the per-process cache the content_object prefetch fills too.
+            ct = ContentType.objects.get_for_id(type_id)
+            model = ct.model_class()
+            label = capfirst(model._meta.verbose_name_plural) if model else ct.model
+            choices.append((str(type_id), str(label)))
+        return sorted(choices, key=lambda item: item[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(content_type_id=int(value))
+        return queryset
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = _("reported by readers")
+    parameter_name = "flagged"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Reported")), ("no", _("Not reported"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        if self.value() == "yes":
+            return queryset.filter(flag_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(flag_count=0)
+        return queryset
+
+
+class SpamReasonFilter(admin.SimpleListFilter):
+    """Comments one filter spoke about, by the stable ``code`` of its verdict."""
+
+    title = _("spam reason")
+    parameter_name = "reason"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        choices = reason_choices()
+        value = self.value()
+        # A code from a bookmarked URL stays selectable even when no recent comment has it.
+        if value and value not in {code for code, _label in choices}:
+            choices = [*choices, (value, value)]
+        return choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        value = self.value()
+        return with_reason_code(queryset, value) if value else queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline shown to whoever may see the comment, changed by nobody."""
+
     extra = 0
     can_delete = False
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "source", "reason")
-    readonly_fields = fields
+    show_change_link = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
-def _bulk(operation: Any, done_message: str) -> Any:
-    def action(modeladmin: CommentAdmin, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        changed = sum(1 for comment in queryset if operation(comment, user=request.user, source="admin"))
-        modeladmin.message_user(request, ngettext(done_message, done_message, changed) % {"count": changed}, messages.SUCCESS)
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
-    return action
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Seeing a comment includes seeing its history and reports, whatever the
+        # permissions on those models say.
+        return self.admin_site.get_model_admin(Comment).has_view_permission(request, obj)
+
+
+class ModerationEventInline(ReadOnlyInline):
+    model = ModerationEvent
+    verbose_name = _("audit history")
+    verbose_name_plural = _("audit history")
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "source", "reason")
+    readonly_fields = fields
+    ordering = ("created_at", "pk")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ModerationEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+
+class FlagInline(ReadOnlyInline):
+    model = Flag
+    fields = ("created_at", "user", "ip_address", "reason")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
+        return super().get_queryset(request).select_related("user")
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("author_name", "short_body", "status", "spam_score", "submitted_at", "ip_address")
-    list_filter = ("status", "submitted_at", "content_type")
+    list_display = ("author_column", "comment_column", "status_column", "spam_column", "submitted_at")
+    list_display_links = ("submitted_at",)
+    list_filter = (
+        StatusFilter,
+        ContentTypeFilter,
+        ("submitted_at", admin.DateFieldListFilter),
+        FlaggedFilter,
+        SpamReasonFilter,
+    )
     search_fields = ("author_name", "author_email", "body", "ip_address")
-    date_hierarchy = "submitted_at"
-    list_select_related = ("content_type",)
-    readonly_fields = ("content_type", "object_pk", "parent", "thread", "depth", "user", "ip_address", "user_agent", "submitted_at", "spam_score", "spam_reasons", "status")
-    inlines = [ModerationEventInline]
-    actions = ["approve_comments", "spam_comments", "trash_comments"]
+    ordering = ("-submitted_at", "-pk")
+    list_per_page = 100
+    list_max_show_all = 500
+    # One COUNT for the filtered page is enough; the full count is in the status views.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    actions = [
+        "approve_selected",
+        "unapprove_selected",
+        "spam_selected",
+        "not_spam_selected",
+        "trash_selected",
+        "restore_selected",
+        "delete_selected",
+    ]
+    fieldsets = (
+        (None, {"fields": ("in_response_to", "status_column", "body")}),
+        (_("Author"), {"fields": ("author_name", "author_email", "author_url", "user", "author_record")}),
+        (_("Spam check"), {"fields": ("spam_score", "verdicts")}),
+        (_("Details"), {"fields": ("submitted_at", "ip_address", "user_agent", "flag_count")}),
+    )
+    readonly_fields = (
+        "in_response_to",
+        "status_column",
+        "user",
+        "author_record",
+        "spam_score",
+        "verdicts",
+        "submitted_at",
+        "ip_address",
+        "user_agent",
+        "flag_count",
+    )
+    inlines = [FlagInline, ModerationEventInline]
+    change_list_template = "admin/comments_plugin/comment/change_list.html"
 
-    @admin.display(description=_("comment"))
-    def short_body(self, obj: Comment) -> str:
-        return obj.body if len(obj.body) <= 80 else obj.body[:79] + "…"
-
-    @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
-    def approve_comments(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        _bulk(operations.approve, "Approved %(count)d comments.")(self, request, queryset)
-
-    @admin.action(description=_("Mark selected comments as spam"), permissions=["moderate"])
-    def spam_comments(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        _bulk(operations.mark_spam, "Marked %(count)d comments as spam.")(self, request, queryset)
-
-    @admin.action(description=_("Move selected comments to the trash"), permissions=["moderate"])
-    def trash_comments(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        _bulk(operations.trash, "Moved %(count)d comments to the trash.")(self, request, queryset)
+    # Permissions ---------------------------------------------------------------------------
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("comments_plugin.moderate_comment")
+        return can_moderate(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Comments are written on the site (or as a reply from the queue), never from scratch.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and can_moderate(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and can_moderate(request)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Replies, reports and the audit trail go with a comment; a moderator allowed to
+        # delete comments needs no delete permission on those models too.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, set(), protected
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        operations.delete_permanently(queryset)
+
+    def delete_model(self, request: HttpRequest, obj: Comment) -> None:
+        operations.delete_permanently([obj])
+
+    # The queue -----------------------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        # One query per commented model, whatever the page size.
+        return super().get_queryset(request).prefetch_related("content_object")
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        if can_moderate(request):
+            return self.list_display
+        return tuple("excerpt_column" if f == "comment_column" else f for f in self.list_display)
+
+    def get_urls(self) -> list[URLPattern]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/moderate/<slug:action>/",
+                self.admin_site.admin_view(self.row_action_view),
+                name="{}_{}_moderate".format(*info),
+            ),
+            path(
+                "empty/<slug:status>/",
+                self.admin_site.admin_view(self.empty_view),
+                name="{}_{}_empty".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def status_counts(self, request: HttpRequest) -> dict[str, int]:
+        counts = dict.fromkeys(Status.values, 0)
+        for (_type_id, status), n in counts_by_type_and_status(request).items():
+            counts[status] = counts.get(status, 0) + n
+        counts["all"] = counts[Status.PENDING] + counts[Status.APPROVED]
+        return counts
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if request.method == "GET" and not request.GET:
+            # The queue, not the archive, is where a moderator starts.
+            return HttpResponseRedirect(f"{request.path}?{urlencode({'status': DEFAULT_STATUS})}")
+        counts = self.status_counts(request)
+        current = request.GET.get("status")
+        current = current if current in Status.values else "all"
+        views = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts[value],
+                "url": f"?{urlencode({'status': value})}",
+                "current": value == current,
+            }
+            for value, label in [("all", _("All")), *Status.choices]
+        ]
+        empty_url = ""
+        if current in (Status.SPAM, Status.TRASH) and counts[current] and can_moderate(request):
+            empty_url = self._url("empty", current)
+        context = {
+            "status_views": views,
+            "empty_url": empty_url,
+            "empty_label": _("Empty spam") if current == Status.SPAM else _("Empty trash"),
+            "can_moderate": can_moderate(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=context)
+
+    def _url(self, name: str, *args: Any) -> str:
+        info = self.admin_site.name, self.opts.app_label, self.opts.model_name
+        return reverse("{}:{}_{}_".format(*info) + name, args=args)
+
+    # Columns -------------------------------------------------------------------------------
+
+    @admin.display(description=_("author"), ordering="author_name")
+    def author_column(self, obj: Comment) -> SafeString:
+        lines = [format_html("<strong>{}</strong>", obj.author_name)]
+        if obj.author_email:
+            lines.append(
+                format_html('<a href="mailto:{}">{}</a>', obj.author_email, obj.author_email)
+            )
+        if obj.author_url.lower().startswith(("http://", "https://")):
+            shown = Truncator(obj.author_url.split("://", 1)[1]).chars(40)
+            lines.append(
+                format_html('<a href="{}" rel="nofollow noopener">{}</a>', obj.author_url, shown)
+            )
+        if obj.ip_address:
+            lines.append(
+                format_html(
+                    '<a href="?{}" title="{}">{}</a>',
+                    urlencode({"status": "all", "ip_address": obj.ip_address}),
+                    gettext("Comments from this address"),
+                    obj.ip_address,
+                )
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+    @admin.display(description=_("comment"))
+    def excerpt_column(self, obj: Comment) -> SafeString:
+        return format_html(
+            '<div class="cp-response">{}</div><div class="cp-excerpt">{}</div>',
+            self.in_response_to(obj),
+            Truncator(obj.body).chars(300),
+        )
+
+    @admin.display(description=_("comment"))
+    def comment_column(self, obj: Comment) -> SafeString:
+        return format_html("{}{}", self.excerpt_column(obj), self.row_actions(obj))
+
+    @admin.display(description=_("in response to"))
+    def in_response_to(self, obj: Comment) -> SafeString:
+        target = obj.content_object
+        if target is None:
+            title: Any = gettext("(deleted %(model)s)") % {"model": obj.content_type.model}
+            url = ""
+        else:
+            title = target
+            getter = getattr(target, "get_absolute_url", None)
+            url = getter() if callable(getter) else ""
+        link = format_html('<a href="{}">{}</a>', url, title) if url else format_html("{}", title)
+        text = format_html(gettext("In response to {}"), link)
+        if obj.parent_id:
+            parent = format_html(
+                '<a href="{}">#{}</a>', self._url("change", obj.parent_id), obj.parent_id
+            )
+            text = format_html("{} ({})", text, format_html(gettext("reply to {}"), parent))
+        return text
+
+    def row_actions(self, obj: Comment) -> SafeString:
+        buttons = [
+            format_html(
+                '<button type="submit" form="cp-row-action" formaction="{}" class="button '
+                'cp-action cp-action-{}">{}</button>',
+                self._url("moderate", obj.pk, name),
+                name,
+                ACTIONS[name][1],
+            )
+            for name in ROW_ACTIONS.get(obj.status, ())
+        ]
+        if obj.status in (Status.PENDING, Status.APPROVED):
+            buttons.append(
+                format_html(
+                    '<details class="cp-reply"><summary>{}</summary>'
+                    '<textarea name="reply-{}" form="cp-row-action" rows="3" cols="40" '
+                    'aria-label="{}"></textarea> '
+                    '<button type="submit" form="cp-row-action" formaction="{}" '
+                    'class="button cp-action cp-action-reply">{}</button></details>',
+                    gettext("Reply"),
+                    obj.pk,
+                    gettext("Your reply"),
+                    self._url("moderate", obj.pk, "reply"),
+                    gettext("Post reply"),
+                )
+            )
+        buttons.append(
+            format_html(
+                '<a class="cp-action cp-action-edit" href="{}">{}</a>',
+                self._url("change", obj.pk),
+                gettext("Edit"),
+            )
+        )
+        return format_html(
+            '<div class="cp-row-actions">{}</div>',
+            format_html_join(" ", "{}", ((button,) for button in buttons)),
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, obj: Comment) -> SafeString:
+        status = format_html(
+            '<span class="cp-status cp-status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+        if not obj.flag_count:
+            return status
+        reports = ngettext("%(count)d report", "%(count)d reports", obj.flag_count) % {
+            "count": obj.flag_count
+        }
+        flags_url = reverse(f"{self.admin_site.name}:comments_plugin_flag_changelist")
+        return format_html(
+            '{} <a class="cp-flagged" href="{}?{}" title="{}">⚑ {}</a>',
+            status,
+            flags_url,
+            urlencode({"comment__id__exact": obj.pk}),
+            gettext("Reported by readers"),
+            reports,
+        )
+
+    @admin.display(description=_("spam score"), ordering="spam_score")
+    def spam_column(self, obj: Comment) -> SafeString:
+        reasons = [r for r in obj.spam_reasons or [] if self._is_telling(r)]
+        items = format_html_join(
+            "",
+            '<li title="{}">{}: {}</li>',
+            (
+                (r.get("message", ""), r.get("filter", ""), self._reason_text(r))
+                for r in reasons
+            ),
+        )
+        return format_html(
+            '<span class="cp-score">{}</span>{}',
+            f"{obj.spam_score:+g}" if obj.spam_score else "0",
+            format_html('<ul class="cp-reasons">{}</ul>', items) if reasons else "",
+        )
+
+    @staticmethod
+    def _is_telling(reason: Any) -> bool:
+        """Verdicts worth a moderator's glance: scores, failures, and holds by policy."""
+        if not isinstance(reason, dict):
+            return False
+        return bool(
+            reason.get("score")
+            or reason.get("error")
+            or reason.get("discard")
+            or reason.get("filter") == "policy"
+        )
+
+    @staticmethod
+    def _reason_text(reason: dict[str, Any]) -> str:
+        score = reason.get("score") or 0
+        text = str(reason.get("message") or reason.get("code") or "")
+        return f"{text} ({score:+g})" if score else text
+
+    # Change page ---------------------------------------------------------------------------
+
+    @admin.display(description=_("verdicts of the spam filters"))
+    def verdicts(self, obj: Comment) -> SafeString:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    r.get("filter", ""),
+                    r.get("code", ""),
+                    f"{r.get('score') or 0:+g}",
+                    r.get("message", ""),
+                    ", ".join(
+                        str(label)
+                        for key, label in (("error", _("failed")), ("discard", _("discard")))
+                        if r.get(key)
+                    ),
+                )
+                for r in obj.spam_reasons or []
+                if isinstance(r, dict)
+            ),
+        )
+        if not rows:
+            return format_html("{}", gettext("No filter gave a verdict."))
+        return format_html(
+            '<table class="cp-verdicts"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
+            "<th></th></tr></thead><tbody>{}</tbody></table>",
+            gettext("Filter"),
+            gettext("Code"),
+            gettext("Score"),
+            gettext("Reason"),
+            rows,
+        )
+
+    @admin.display(description=_("author's record"))
+    def author_record(self, obj: Comment) -> SafeString:
+        lines = []
+        for label, lookup, value in (
+            (gettext("This email address"), "author_email__iexact", obj.author_email),
+            (gettext("This IP address"), "ip_address", obj.ip_address),
+        ):
+            if not value:
+                continue
+            counts = Comment.objects.filter(**{lookup: value}).aggregate(
+                **{status: Count("pk", filter=Q(status=status)) for status in Status.values}
+            )
+            links = format_html_join(
+                ", ",
+                '<a href="{}?{}">{} {}</a>',
+                (
+                    (
+                        self._url("changelist"),
+                        urlencode({lookup: value, "status": status}),
+                        counts[status],
+                        status_label.lower(),
+                    )
+                    for status, status_label in Status.choices
+                ),
+            )
+            lines.append(format_html("{}: {}", label, links))
+        if not lines:
+            return format_html("{}", gettext("No email or IP address to look up."))
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+    # Row buttons and bulk actions ----------------------------------------------------------
+
+    def _redirect_back(self, request: HttpRequest) -> HttpResponseRedirect:
+        next_url = request.POST.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(next_url)
+        return HttpResponseRedirect(self._url("changelist"))
+
+    def row_action_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
+        """One button of a row: change one comment's status, or post a staff reply."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not can_moderate(request):
+            raise PermissionDenied
+        if action != "reply" and action not in ACTIONS:
+            return HttpResponse(status=404)
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if action == "reply":
+            body = (request.POST.get(f"reply-{comment.pk}") or request.POST.get("body", "")).strip()
+            if not body:
+                self.message_user(request, gettext("Write a reply first."), messages.WARNING)
+                return self._redirect_back(request)
+            operations.reply(comment, body, user=request.user, request=request)
+            self.message_user(
+                request,
+                gettext("Your reply to %(name)s is published.") % {"name": comment.author_name},
+                messages.SUCCESS,
+            )
+            return self._redirect_back(request)
+        operation = ACTIONS[action][0]
+        changed = operation(comment, user=request.user, source="admin")
+        self.message_user(request, done_message(action, int(changed)), messages.SUCCESS)
+        return self._redirect_back(request)
+
+    def _bulk(self, request: HttpRequest, queryset: QuerySet[Comment], action: str) -> None:
+        operation = ACTIONS[action][0]
+        changed = sum(
+            1 for comment in queryset if operation(comment, user=request.user, source="admin")
+        )
+        self.message_user(request, done_message(action, changed), messages.SUCCESS)
+
+    @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._bulk(request, queryset, "approve")
+
+    @admin.action(description=_("Unapprove selected comments"), permissions=["moderate"])
+    def unapprove_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._bulk(request, queryset, "unapprove")
+
+    @admin.action(description=_("Mark selected comments as spam"), permissions=["moderate"])
+    def spam_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._bulk(request, queryset, "spam")
+
+    @admin.action(description=_("Mark selected comments as not spam"), permissions=["moderate"])
+    def not_spam_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._bulk(request, queryset, "not_spam")
+
+    @admin.action(description=_("Move selected comments to the trash"), permissions=["moderate"])
+    def trash_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._bulk(request, queryset, "trash")
+
+    @admin.action(description=_("Restore selected comments from the trash"), permissions=["moderate"])
+    def restore_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._bulk(request, queryset, "restore")
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            func, name, _description = actions["delete_selected"]
+            actions["delete_selected"] = (
+                func,
+                name,
+                gettext("Delete selected comments permanently"),
+            )
+        return actions
+
+    def empty_view(self, request: HttpRequest, status: str) -> HttpResponse:
+        """"Empty spam" / "Empty trash": a confirmation page, then one purge."""
+        if not can_moderate(request):
+            raise PermissionDenied
+        if status not in (Status.SPAM, Status.TRASH):
+            return HttpResponse(status=404)
+        back = f"{self._url('changelist')}?{urlencode({'status': status})}"
+        if request.method == "POST":
+            deleted = operations.purge(status)
+            self.message_user(
+                request,
+                ngettext(
+                    "Deleted %(count)d comment permanently.",
+                    "Deleted %(count)d comments permanently.",
+                    deleted,
+                )
+                % {"count": deleted},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(back)
+        count = Comment.objects.filter(status=status).count()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Empty spam") if status == Status.SPAM else _("Empty trash"),
+            "status": status,
+            "status_label": Status(status).label,
+            "count": count,
+            "back_url": back,
+        }
+        return TemplateResponse(
+            request, "admin/comments_plugin/comment/empty_confirmation.html", context
+        )
 
 
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
-    list_display = ("value", "kind", "action", "enabled", "hit_count", "note")
+    list_display = ("value", "kind", "action", "enabled", "hit_count", "note", "created_at")
     list_filter = ("kind", "action", "enabled")
     search_fields = ("value", "note")
+    readonly_fields = ("hit_count", "created_at")
+    ordering = ("kind", "value")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and can_moderate(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and can_moderate(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and can_moderate(request)
 
 
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
-    list_display = ("comment", "user", "reason", "created_at")
+    """Readers' reports, newest first; acted upon from the comment itself."""
+
+    list_display = ("comment_link", "comment_status", "reporter", "ip_address", "reason", "created_at")
     list_select_related = ("comment", "user")
-    raw_id_fields = ("comment", "user")
+    list_filter = (("created_at", admin.DateFieldListFilter),)
+    search_fields = ("reason", "comment__body", "comment__author_name")
+    ordering = ("-created_at", "-pk")
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a report would leave the comment's report count wrong.
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) or can_moderate(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or can_moderate(request)
+
+    @admin.display(description=_("comment"), ordering="comment")
+    def comment_link(self, obj: Flag) -> SafeString:
+        url = reverse(f"{self.admin_site.name}:comments_plugin_comment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">{}</a>', url, obj.comment)
+
+    @admin.display(description=_("status"), ordering="comment__status")
+    def comment_status(self, obj: Flag) -> str:
+        return obj.comment.get_status_display()
+
+    @admin.display(description=_("reported by"), ordering="user")
+    def reporter(self, obj: Flag) -> str:
+        return obj.user.get_username() if obj.user else gettext("anonymous reader")

@@ -25,7 +25,9 @@ KEY_LENGTH = 20
 
 def avatar_key(identity: str) -> str:
     """A short keyed hash of ``identity``; the same person gets the same picture."""
-    return salted_hmac("comments_plugin.avatar", identity.strip().lower(), algorithm="sha256").hexdigest()[:KEY_LENGTH]
+    return salted_hmac(
+        "comments_plugin.avatar", identity.strip().lower(), algorithm="sha256"
+    ).hexdigest()[:KEY_LENGTH]
 
 
 def comment_identity(comment: Comment) -> str:
@@ -42,7 +44,7 @@ def avatar_url(comment: Comment, size: int | None = None) -> str:
 
 
 def identicon_svg(key: str) -> str:
-    """A 5×5 mirrored identicon for ``key`` (hex), as an SVG document."""
+    """A 5x5 mirrored identicon for ``key`` (hex), as an SVG document."""
     digest = hashlib.sha256(key.encode()).digest()
     hue = digest[0] * 360 // 256
     colour = f"hsl({hue},55%,50%)"

@@ -10,7 +10,17 @@ from django.utils.module_loading import import_string
 
 from comments_plugin.conf import DEFAULTS, conf
 
-INT_SETTINGS = ("MAX_DEPTH", "PAGE_SIZE", "MAX_LENGTH", "AVATAR_SIZE", "COOKIE_MAX_AGE", "TOKEN_MAX_AGE", "MAX_REQUEST_SIZE", "FLAGS_TO_HOLD")
+INT_SETTINGS = (
+    "MAX_DEPTH",
+    "PAGE_SIZE",
+    "MAX_LENGTH",
+    "AVATAR_SIZE",
+    "COOKIE_MAX_AGE",
+    "TOKEN_MAX_AGE",
+    "MAX_REQUEST_SIZE",
+    "FLAGS_TO_HOLD",
+    "FLAG_RATE_LIMIT",
+)
 OPTIONAL_DAYS = ("PURGE_SPAM_AFTER", "PURGE_TRASH_AFTER", "ANONYMISE_IP_AFTER")
 
 
@@ -39,15 +49,34 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     for name in INT_SETTINGS:
         value = raw.get(name, DEFAULTS[name])
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            errors.append(checks.Error(f"COMMENTS_PLUGIN['{name}'] must be a whole number ≥ 0.", id="comments_plugin.E003"))
+            errors.append(
+                checks.Error(
+                    f"COMMENTS_PLUGIN['{name}'] must be a whole number ≥ 0.",
+                    id="comments_plugin.E003",
+                )
+            )
     for name in OPTIONAL_DAYS:
         value = raw.get(name, DEFAULTS[name])
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            errors.append(checks.Error(f"COMMENTS_PLUGIN['{name}'] must be None or a whole number of days ≥ 0.", id="comments_plugin.E004"))
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            errors.append(
+                checks.Error(
+                    f"COMMENTS_PLUGIN['{name}'] must be None or a whole number of days ≥ 0.",
+                    id="comments_plugin.E004",
+                )
+            )
     try:
-        hold, spam = float(raw.get("HOLD_THRESHOLD", DEFAULTS["HOLD_THRESHOLD"])), float(raw.get("SPAM_THRESHOLD", DEFAULTS["SPAM_THRESHOLD"]))
+        hold, spam = (
+            float(raw.get("HOLD_THRESHOLD", DEFAULTS["HOLD_THRESHOLD"])),
+            float(raw.get("SPAM_THRESHOLD", DEFAULTS["SPAM_THRESHOLD"])),
+        )
     except (TypeError, ValueError):
-        errors.append(checks.Error("HOLD_THRESHOLD and SPAM_THRESHOLD must be numbers.", id="comments_plugin.E005"))
+        errors.append(
+            checks.Error(
+                "HOLD_THRESHOLD and SPAM_THRESHOLD must be numbers.", id="comments_plugin.E005"
+            )
+        )
     else:
         if hold > spam:
             errors.append(
@@ -67,28 +96,45 @@ def check_spam_filters(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
     try:
         config = conf.SPAM_FILTERS
     except TypeError:
-        return [checks.Error("COMMENTS_PLUGIN['SPAM_FILTERS'] must be a list.", id="comments_plugin.E010")]
+        return [
+            checks.Error(
+                "COMMENTS_PLUGIN['SPAM_FILTERS'] must be a list.", id="comments_plugin.E010"
+            )
+        ]
     for index, entry in enumerate(config):
         if not isinstance(entry, dict) or "NAME" not in entry:
-            errors.append(checks.Error(f"SPAM_FILTERS[{index}] must be a dict with a 'NAME' key.", id="comments_plugin.E010"))
+            errors.append(
+                checks.Error(
+                    f"SPAM_FILTERS[{index}] must be a dict with a 'NAME' key.",
+                    id="comments_plugin.E010",
+                )
+            )
             continue
         try:
             cls = import_string(entry["NAME"])
         except ImportError:
             errors.append(
-                checks.Error(f"SPAM_FILTERS[{index}]: cannot import {entry['NAME']!r}.", id="comments_plugin.E012")
+                checks.Error(
+                    f"SPAM_FILTERS[{index}]: cannot import {entry['NAME']!r}.",
+                    id="comments_plugin.E012",
+                )
             )
             continue
         if not (isinstance(cls, type) and issubclass(cls, BaseFilter)):
             errors.append(
                 checks.Error(
-                    f"SPAM_FILTERS[{index}]: {entry['NAME']} is not a BaseFilter subclass.", id="comments_plugin.E013"
+                    f"SPAM_FILTERS[{index}]: {entry['NAME']} is not a BaseFilter subclass.",
+                    id="comments_plugin.E013",
                 )
             )
             continue
         options = entry.get("OPTIONS") or {}
         if not isinstance(options, dict):
-            errors.append(checks.Error(f"SPAM_FILTERS[{index}]['OPTIONS'] must be a dict.", id="comments_plugin.E010"))
+            errors.append(
+                checks.Error(
+                    f"SPAM_FILTERS[{index}]['OPTIONS'] must be a dict.", id="comments_plugin.E010"
+                )
+            )
             continue
         errors.extend(cls.check_options(options, index))
     return errors
@@ -103,7 +149,9 @@ def check_dependencies(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                 id="comments_plugin.E020",
             )
         )
-    processors = [p for t in settings.TEMPLATES for p in t.get("OPTIONS", {}).get("context_processors", [])]
+    processors = [
+        p for t in settings.TEMPLATES for p in t.get("OPTIONS", {}).get("context_processors", [])
+    ]
     if "django.template.context_processors.request" not in processors:
         errors.append(
             checks.Warning(

@@ -11,9 +11,22 @@ from typing import Any
 
 from django.conf import settings
 
+# Cheap checks first; the ones that may refuse a comment (duplicate, flood) before any that
+# write (rule hit counts). Akismet is opt-in: add
+# {"NAME": "comments_plugin.spam.filters.akismet.AkismetFilter"} to use it.
 DEFAULT_SPAM_FILTERS: list[dict[str, Any]] = [
     {"NAME": "comments_plugin.spam.filters.honeypot.HoneypotFilter"},
     {"NAME": "comments_plugin.spam.filters.timer.SubmitTimerFilter"},
+    {"NAME": "comments_plugin.spam.filters.duplicate.DuplicateFilter"},
+    {"NAME": "comments_plugin.spam.filters.flood.FloodFilter"},
+    {"NAME": "comments_plugin.spam.filters.links.LinkCountFilter"},
+    {"NAME": "comments_plugin.spam.filters.script.UnexpectedScriptFilter"},
+    {"NAME": "comments_plugin.spam.filters.gibberish.GibberishFilter"},
+    {"NAME": "comments_plugin.spam.filters.praise.GenericPraiseFilter"},
+    {"NAME": "comments_plugin.spam.filters.rules.RulesFilter"},
+    {"NAME": "comments_plugin.spam.filters.known_spammer.KnownSpammerFilter"},
+    {"NAME": "comments_plugin.spam.filters.trusted.TrustedCommenterFilter"},
+    {"NAME": "comments_plugin.spam.filters.learning.LearningFilter"},
 ]
 
 DEFAULTS: dict[str, Any] = {
@@ -42,10 +55,18 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_MODERATORS": True,
     "MODERATOR_EMAILS": None,
     "NOTIFY_AUTHOR": False,
+    "HOLD_FIRST_TIME": False,
+    # Scheme and host for links in e-mails sent outside a request ("https://example.com").
+    "SITE_URL": "",
+    "ALLOW_ANONYMOUS_FLAGS": True,
+    # Reports one address may send per hour (anonymous readers only).
+    "FLAG_RATE_LIMIT": 5,
     # Retention (days; None keeps forever)
     "PURGE_SPAM_AFTER": 30,
     "PURGE_TRASH_AFTER": 30,
     "ANONYMISE_IP_AFTER": 180,
+    # Importing: dotted path of ``resolve(thread) -> Model | None`` (see docs/migrating.rst)
+    "IMPORT_RESOLVER": None,
 }
 
 
@@ -155,6 +176,22 @@ class Settings:
         return bool(self._get("NOTIFY_AUTHOR"))
 
     @property
+    def HOLD_FIRST_TIME(self) -> bool:
+        return bool(self._get("HOLD_FIRST_TIME"))
+
+    @property
+    def SITE_URL(self) -> str:
+        return str(self._get("SITE_URL") or "").rstrip("/")
+
+    @property
+    def ALLOW_ANONYMOUS_FLAGS(self) -> bool:
+        return bool(self._get("ALLOW_ANONYMOUS_FLAGS"))
+
+    @property
+    def FLAG_RATE_LIMIT(self) -> int:
+        return int(self._get("FLAG_RATE_LIMIT"))
+
+    @property
     def PURGE_SPAM_AFTER(self) -> int | None:
         value = self._get("PURGE_SPAM_AFTER")
         return None if value is None else int(value)
@@ -168,6 +205,11 @@ class Settings:
     def ANONYMISE_IP_AFTER(self) -> int | None:
         value = self._get("ANONYMISE_IP_AFTER")
         return None if value is None else int(value)
+
+    @property
+    def IMPORT_RESOLVER(self) -> str | None:
+        value = self._get("IMPORT_RESOLVER")
+        return None if value is None else str(value)
 
 
 conf = Settings()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
@@ -34,12 +35,22 @@ class LatestCommentsFeed(Feed):
         return (
             Comment.objects.filter(status=Status.APPROVED)
             .select_related("content_type")
-            .only("pk", "author_name", "author_url", "body", "submitted_at", "content_type", "object_pk")
+            .only(
+                "pk",
+                "author_name",
+                "author_url",
+                "body",
+                "submitted_at",
+                "content_type",
+                "object_pk",
+            )
             .order_by("-submitted_at", "-pk")
         )
 
     def item_title(self, item: Comment) -> str:
-        return _("Comment by %(name)s") % {"name": item.author_name}
+        # Stored names may hold control characters (imports): XML 1.0 cannot carry them.
+        name = markup.strip_control_characters(item.author_name)
+        return _("Comment by %(name)s") % {"name": name}
 
     def item_description(self, item: Comment) -> str:
         return markup.render_body(item.body)
@@ -48,7 +59,7 @@ class LatestCommentsFeed(Feed):
         return item.get_absolute_url()
 
     def item_author_name(self, item: Comment) -> str:
-        return item.author_name
+        return markup.strip_control_characters(item.author_name)
 
     def item_author_link(self, item: Comment) -> str | None:
         return item.author_url or None
@@ -62,20 +73,21 @@ class ObjectCommentsFeed(LatestCommentsFeed):
 
     def get_object(self, request: HttpRequest, content_type_id: int, object_pk: str) -> Any:
         try:
-            ct = ContentType.objects.get_for_id(content_type_id)
-            model = ct.model_class()
-            if model is None:
-                raise Http404
-            return model._default_manager.get(pk=object_pk)
-        except (ContentType.DoesNotExist, Exception) as exc:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            obj = None if model is None else model._default_manager.get(pk=object_pk)
+        except (ObjectDoesNotExist, ValidationError, ValueError, OverflowError) as exc:
             raise Http404(_("No such page.")) from exc
+        # Only objects with a public page have a feed: any other model's ``str()`` (a
+        # user's name, say) must not be readable by guessing its content type and pk.
+        if obj is None or not callable(getattr(obj, "get_absolute_url", None)):
+            raise Http404(_("No such page."))
+        return obj
 
     def title(self, obj: Any = None) -> str:
         return _("Comments on “%(title)s”") % {"title": obj}
 
     def link(self, obj: Any = None) -> str:
-        url = getattr(obj, "get_absolute_url", None)
-        return url() if callable(url) else "/"
+        return str(obj.get_absolute_url())
 
     def description(self, obj: Any = None) -> str:
         return _("The latest comments on “%(title)s”.") % {"title": obj}

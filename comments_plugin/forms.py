@@ -14,10 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments_plugin.conf import conf
+from comments_plugin.markup import strip_control_characters
 from comments_plugin.models import Comment, Status
 from comments_plugin.moderation import moderator
 
 TOKEN_SALT = "comments_plugin.form-token"
+
+
+def clean_text(value: str) -> str:
+    """``value`` as stored: without the control characters a page or a feed cannot carry.
+
+    (NUL never gets here: Django's own validator refuses it with a form error.)
+    """
+    return strip_control_characters(value)
 
 
 class BadTarget(Exception):
@@ -27,7 +36,9 @@ class BadTarget(Exception):
 def make_token(target: models.Model) -> str:
     """A signed token naming ``target`` and the time the form was shown."""
     ct = ContentType.objects.get_for_model(target.__class__)
-    return signing.dumps({"ct": ct.pk, "pk": str(target.pk), "t": int(time.time())}, salt=TOKEN_SALT, compress=False)
+    return signing.dumps(
+        {"ct": ct.pk, "pk": str(target.pk), "t": int(time.time())}, salt=TOKEN_SALT, compress=False
+    )
 
 
 def read_token(token: str) -> tuple[models.Model, datetime.datetime]:
@@ -41,7 +52,9 @@ def read_token(token: str) -> tuple[models.Model, datetime.datetime]:
         target = model._default_manager.get(pk=data["pk"])
         issued = datetime.datetime.fromtimestamp(int(data["t"]), tz=datetime.UTC)
     except signing.SignatureExpired as exc:
-        raise BadTarget(_("This form has expired. Reload the page and send your comment again.")) from exc
+        raise BadTarget(
+            _("This form has expired. Reload the page and send your comment again.")
+        ) from exc
     except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError) as exc:
         raise BadTarget(_("This form was tampered with or is damaged.")) from exc
     except (ObjectDoesNotExist, ValidationError) as exc:
@@ -51,7 +64,9 @@ def read_token(token: str) -> tuple[models.Model, datetime.datetime]:
 
 def validate_http_url(value: str) -> None:
     if value and not value.lower().startswith(("http://", "https://")):
-        raise ValidationError(_("Enter a web address starting with http:// or https://."), code="scheme")
+        raise ValidationError(
+            _("Enter a web address starting with http:// or https://."), code="scheme"
+        )
 
 
 class CommentForm(forms.Form):
@@ -62,7 +77,10 @@ class CommentForm(forms.Form):
         label=_("Email"), max_length=254, help_text=_("Your email address will not be published.")
     )
     url = forms.URLField(
-        label=_("Website"), required=False, max_length=200, assume_scheme="https",
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
         validators=[validate_http_url],
     )
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 8, "cols": 45}))
@@ -70,15 +88,27 @@ class CommentForm(forms.Form):
         label=_("Save my name, email, and website in this browser for the next time I comment."),
         required=False,
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # Bounded so a huge number is a form error, not a database overflow.
+    parent = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
     token = forms.CharField(widget=forms.HiddenInput)
     # The honeypot (``HONEYPOT_FIELD``): hidden from people by CSS and aria-hidden; bots fill it in.
     homepage = forms.CharField(
-        label=_("Leave this field empty"), required=False,
+        label=_("Leave this field empty"),
+        required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, target: models.Model, data: Any = None, *, user: Any = None, initial: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        target: models.Model,
+        data: Any = None,
+        *,
+        user: Any = None,
+        initial: Any = None,
+        **kwargs: Any,
+    ) -> None:
         self.target = target
         self.user = user if user is not None and user.is_authenticated else None
         initial = dict(initial or {})
@@ -105,9 +135,16 @@ class CommentForm(forms.Form):
         self.token_issued_at = issued
         return token
 
+    def clean_name(self) -> str:
+        name = clean_text(self.cleaned_data["name"]).strip()
+        if not name:
+            raise ValidationError(_("Please enter your name."), code="required")
+        return name
+
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
-        if not body.strip():
+        body = clean_text(body).strip()
+        if not body:
             raise ValidationError(_("Please write a comment."), code="required")
         return body
 
@@ -123,9 +160,13 @@ class CommentForm(forms.Form):
             .first()
         )
         if parent is None:
-            raise ValidationError(_("The comment you replied to is not on this page."), code="bad_parent")
+            raise ValidationError(
+                _("The comment you replied to is not on this page."), code="bad_parent"
+            )
         if parent.depth + 1 > moderator.policy_for(self.target).get_max_depth(self.target):
-            raise ValidationError(_("This discussion does not allow replies this deep."), code="too_deep")
+            raise ValidationError(
+                _("This discussion does not allow replies this deep."), code="too_deep"
+            )
         self.parent_comment = parent
         return parent
 

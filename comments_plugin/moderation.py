@@ -51,14 +51,21 @@ class CommentPolicy:
     close_after: int | None = None
     #: Days after ``auto_close_field`` when new comments are held (``None``: never).
     hold_after: int | None = None
-    #: Hold the first comment of someone with no approved comment yet.
-    hold_first_time: bool = False
+    #: Hold the first comment of someone with no approved comment yet
+    #: (``None``: the ``HOLD_FIRST_TIME`` setting).
+    hold_first_time: bool | None = None
     #: Only logged-in users may comment (``None``: the ``REQUIRE_LOGIN`` setting).
     require_login: bool | None = None
     #: Deepest reply level (``None``: the ``MAX_DEPTH`` setting).
     max_depth: int | None = None
     #: Hold every comment (``None``: the ``MODERATE_ALL`` setting).
     moderate_all: bool | None = None
+    #: Name of the target's field holding its author (a user): :meth:`get_author_email`
+    #: reads the address there.
+    author_field: str | None = None
+    #: E-mail the target's author when a comment on it is published
+    #: (``None``: the ``NOTIFY_AUTHOR`` setting).
+    notify_author: bool | None = None
 
     def __init__(self, model: type[models.Model] | None = None) -> None:
         self.model = model
@@ -78,6 +85,21 @@ class CommentPolicy:
         else:
             return None
         return delta.total_seconds() / 86400
+
+    def get_author_email(self, obj: models.Model) -> str | None:
+        """The address told about new comments on ``obj`` (``None``: nobody).
+
+        Reads ``author_field`` (a user, or a string holding an address); override it when
+        the author is found another way.
+        """
+        if not self.author_field:
+            return None
+        author = getattr(obj, self.author_field, None)
+        email = author if isinstance(author, str) else getattr(author, "email", None)
+        return email or None
+
+    def should_notify_author(self, obj: models.Model) -> bool:
+        return conf.NOTIFY_AUTHOR if self.notify_author is None else self.notify_author
 
     def get_max_depth(self, obj: models.Model) -> int:
         return conf.MAX_DEPTH if self.max_depth is None else self.max_depth
@@ -107,10 +129,15 @@ class CommentPolicy:
             age = self._age_days(obj)
             if age is not None and age >= self.hold_after:
                 return str(_("The discussion is older than %(days)d days.") % {"days": self.hold_after})
-        if self.hold_first_time and comment.user_id is None:
-            known = Comment.objects.filter(
-                status=Status.APPROVED, author_email__iexact=comment.author_email
-            ).exists()
+        if conf.HOLD_FIRST_TIME if self.hold_first_time is None else self.hold_first_time:
+            approved = Comment.objects.filter(status=Status.APPROVED)
+            if comment.user_id is not None:
+                known = approved.filter(user_id=comment.user_id).exists()
+            else:
+                # Without an address there is nobody to recognise: hold.
+                known = bool(comment.author_email) and approved.filter(
+                    author_email__iexact=comment.author_email
+                ).exists()
             if not known:
                 return str(_("First comment from this author."))
         return None

@@ -107,7 +107,9 @@ def build_comment(
         comment.depth = parent.depth + 1
     if request is not None:
         comment.ip_address = client_ip(request)
-        comment.user_agent = (request.META.get("HTTP_USER_AGENT") or "")[:500]
+        # A header may carry NUL, which PostgreSQL cannot store: it would be a server error.
+        user_agent = (request.META.get("HTTP_USER_AGENT") or "").replace("\x00", "")
+        comment.user_agent = user_agent[:500]
     return comment
 
 
@@ -256,6 +258,35 @@ def restore(comment: Comment, *, user: Any = None, source: str = "", reason: str
     return change_status(comment, target_status, action="restore", user=user, source=source, reason=reason)
 
 
+def reply(parent: Comment, body: str, *, user: Any, request: HttpRequest | None = None) -> Comment:
+    """Post a moderator's reply to ``parent``, published at once (no spam filter runs).
+
+    Replying to a held comment approves it first, as answering it publishes the question.
+    Sends ``comment_was_posted`` like any new comment and writes a ``"reply"`` audit row.
+    """
+    target = parent.content_object
+    if parent.status == Status.PENDING:
+        approve(parent, user=user, source="reply", reason=_("Approved by replying to it."))
+    comment = build_comment(target=target, body=body, parent=parent, user=user, request=request)
+    comment.status = Status.APPROVED
+    comment.spam_reasons = [
+        Verdict(filter="moderator", code="moderator", message=_("Posted by a moderator.")).as_dict()
+    ]
+    with transaction.atomic():
+        comment.save()
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=user if user is not None and user.is_authenticated else None,
+            source="moderator",
+            action="reply",
+            from_status="",
+            to_status=comment.status,
+            created_at=comment.submitted_at,
+        )
+    comment_was_posted.send(sender=Comment, comment=comment, request=request, decision=Decision.APPROVE)
+    return comment
+
+
 def flag(
     comment: Comment,
     *,
@@ -265,14 +296,25 @@ def flag(
 ) -> Flag | None:
     """Record a reader's report; enough reports hold an approved comment.
 
-    Returns ``None`` when this user already reported the comment.
+    Returns ``None`` when this user (or, for anonymous readers, this IP address) already
+    reported the comment.
     """
     reporter = user if user is not None and user.is_authenticated else None
+    ip_address = client_ip(request)
     with transaction.atomic():
         if reporter is not None and Flag.objects.filter(comment_id=comment.pk, user=reporter).exists():
             return None
+        # One anonymous report per address, or one reader could hold any comment alone.
+        if (
+            reporter is None
+            and ip_address
+            and Flag.objects.filter(
+                comment_id=comment.pk, user__isnull=True, ip_address=ip_address
+            ).exists()
+        ):
+            return None
         report = Flag.objects.create(
-            comment_id=comment.pk, user=reporter, ip_address=client_ip(request), reason=reason[:500]
+            comment_id=comment.pk, user=reporter, ip_address=ip_address, reason=reason[:500]
         )
         Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
     comment.refresh_from_db(fields=["flag_count", "status"])
@@ -300,3 +342,50 @@ def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run:
     if dry_run:
         return qs.count()
     return delete_permanently(qs.only("pk"))
+
+
+def import_comments(
+    comments: list[Comment],
+    *,
+    source: str = "import",
+    train: bool = False,
+    announce: bool = False,
+) -> list[Comment]:
+    """Store comments brought from another system, with one ``"import"`` audit row each.
+
+    The status is kept as the source had it, no spam filter runs, and by default no signal
+    is sent: a migrated archive must not e-mail moderators about years-old comments nor
+    teach the learning filter. ``train=True`` sends ``comment_status_changed`` with action
+    ``"spam"``/``"ham"`` for spam and approved comments, so the learning filter learns from
+    them; ``announce=True`` also sends ``comment_was_posted``.
+    """
+    with transaction.atomic():
+        created = Comment.objects.bulk_create(comments)
+        ModerationEvent.objects.bulk_create(
+            ModerationEvent(
+                comment_id=comment.pk,
+                source=source,
+                action="import",
+                from_status="",
+                to_status=comment.status,
+                created_at=comment.submitted_at,
+            )
+            for comment in created
+        )
+    for comment in created:
+        if train and comment.status in (Status.SPAM, Status.APPROVED):
+            action = "spam" if comment.status == Status.SPAM else "ham"
+            comment_status_changed.send(
+                sender=Comment,
+                comment=comment,
+                old_status="",
+                new_status=comment.status,
+                action=action,
+                user=None,
+                source=source,
+                reason="",
+            )
+        if announce:
+            decision = {v: k for k, v in DECISION_STATUS.items()}.get(comment.status, Decision.HOLD)
+            comment_was_posted.send(sender=Comment, comment=comment, request=None, decision=decision)
+    return created

@@ -16,6 +16,7 @@ from django.core import signing
 from django.db import models
 from django.db.models import Q
 
+from comments_plugin import markup
 from comments_plugin.conf import conf
 from comments_plugin.models import Comment, Status
 
@@ -29,8 +30,19 @@ PAGE_PARAM = "cpage"
 
 #: Fields the public list needs; the rest (IP, user agent, spam reasons) is never loaded.
 LIST_FIELDS = (
-    "pk", "parent_id", "thread_id", "depth", "user_id", "author_name", "author_email",
-    "author_url", "body", "status", "submitted_at", "content_type_id", "object_pk",
+    "pk",
+    "parent_id",
+    "thread_id",
+    "depth",
+    "user_id",
+    "author_name",
+    "author_email",
+    "author_url",
+    "body",
+    "status",
+    "submitted_at",
+    "content_type_id",
+    "object_pk",
 )
 
 
@@ -85,7 +97,9 @@ def pending_ids(request: HttpRequest | None) -> list[int]:
     if not raw:
         return []
     try:
-        value = signing.get_cookie_signer(salt=PENDING_SALT).unsign(raw, max_age=conf.COOKIE_MAX_AGE)
+        value = signing.get_cookie_signer(salt=PENDING_SALT).unsign(
+            raw, max_age=conf.COOKIE_MAX_AGE
+        )
     except signing.BadSignature:
         return []
     return [int(part) for part in value.split(".") if part.isdigit()][:PENDING_LIMIT]
@@ -95,7 +109,9 @@ def remember_pending(request: HttpRequest, response: HttpResponse, comment_id: i
     ids = [i for i in pending_ids(request) if i != comment_id]
     ids = ([comment_id, *ids])[:PENDING_LIMIT]
     value = signing.get_cookie_signer(salt=PENDING_SALT).sign(".".join(map(str, ids)))
-    response.set_cookie(PENDING_COOKIE, value, max_age=conf.COOKIE_MAX_AGE, httponly=True, samesite="Lax")
+    response.set_cookie(
+        PENDING_COOKIE, value, max_age=conf.COOKIE_MAX_AGE, httponly=True, samesite="Lax"
+    )
 
 
 def target_filter(target: models.Model) -> Q:
@@ -103,7 +119,9 @@ def target_filter(target: models.Model) -> Q:
     return Q(content_type_id=ct.pk, object_pk=str(target.pk))
 
 
-def build_nodes(comments: Iterable[Comment], *, newest_first: bool = False, max_depth: int | None = None) -> list[Node]:
+def build_nodes(
+    comments: Iterable[Comment], *, newest_first: bool = False, max_depth: int | None = None
+) -> list[Node]:
     """Arrange ``comments`` as a tree and flatten it depth-first.
 
     A reply whose parent is not in ``comments`` (held, spam, deleted) is shown under its
@@ -113,6 +131,10 @@ def build_nodes(comments: Iterable[Comment], *, newest_first: bool = False, max_
     by_id: dict[int, Node] = {}
     ordered = sorted(comments, key=lambda c: (c.submitted_at, c.pk))
     for comment in ordered:
+        if comment.author_url and not markup.is_web_url(comment.author_url):
+            # The list links the author's website: only an http(s) one, whatever stored it
+            # (the form allows nothing else, an import or a script might).
+            comment.author_url = ""
         by_id[comment.pk] = Node(comment)
     roots: list[Node] = []
     for node in by_id.values():
@@ -147,10 +169,45 @@ def build_nodes(comments: Iterable[Comment], *, newest_first: bool = False, max_
     return flat
 
 
-def load_page(target: models.Model, *, request: HttpRequest | None = None, page: Any = 1, page_size: int | None = None) -> ThreadPage:
-    """One page of threads on ``target``: 1 query without paging, 2 with it.
+COUNT_CACHE_ATTR = "_comments_plugin_counts"
 
-    Held comments are included only when this browser posted them (``pending_ids``).
+
+def approved_count(target: models.Model, request: HttpRequest | None = None) -> int:
+    """How many approved comments ``target`` has, counted once per request.
+
+    ``get_comment_count`` and ``render_comment_list`` on the same page both need this
+    number; keeping it on the request saves the second query.
+    """
+    ct = ContentType.objects.get_for_model(target.__class__)
+    key = (ct.pk, str(target.pk))
+    cache: dict[tuple[int, str], int] | None = None
+    if request is not None:
+        cache = getattr(request, COUNT_CACHE_ATTR, None)
+        if cache is None:
+            cache = {}
+            setattr(request, COUNT_CACHE_ATTR, cache)
+        if key in cache:
+            return cache[key]
+    count = Comment.objects.filter(target_filter(target), status=Status.APPROVED).count()
+    if cache is not None:
+        cache[key] = count
+    return count
+
+
+def load_page(
+    target: models.Model,
+    *,
+    request: HttpRequest | None = None,
+    page: Any = 1,
+    page_size: int | None = None,
+    max_depth: int | None = None,
+) -> ThreadPage:
+    """One page of threads on ``target`` in a fixed number of queries, however long the thread.
+
+    Without paging (``page_size`` 0) that is one query for the comments plus the approved
+    count (shared with ``get_comment_count`` through the request). With paging it is one
+    more: the top-level ids, so a page loads whole threads by ``thread_id``. Held comments
+    are included only when this browser posted them (``pending_ids``).
     """
     page_size = conf.PAGE_SIZE if page_size is None else page_size
     own = pending_ids(request)
@@ -163,33 +220,32 @@ def load_page(target: models.Model, *, request: HttpRequest | None = None, page:
 
     if page_size <= 0:
         comments = list(base)
-        count = sum(1 for c in comments if c.status == Status.APPROVED)
         roots = sum(1 for c in comments if c.parent_id is None)
-        return ThreadPage(build_nodes(comments, newest_first=newest_first), count, 1, 1, roots)
+        nodes = build_nodes(comments, newest_first=newest_first, max_depth=max_depth)
+        return ThreadPage(nodes, approved_count(target, request), 1, 1, roots)
 
-    # Paged by top-level thread: root ids first (small), then every comment on those threads.
-    root_rows = list(
-        Comment.objects.filter(where, parent__isnull=True).filter(visible)
-        .order_by("-submitted_at" if newest_first else "submitted_at", "pk")
+    # Paged by top-level thread: the root ids first (one small column), then every comment
+    # on this page's threads. Always the same two queries, so the query count does not
+    # depend on how many comments or pages there are.
+    root_ids = list(
+        Comment.objects.filter(where, parent__isnull=True)
+        .filter(visible)
+        .order_by(
+            "-submitted_at" if newest_first else "submitted_at", "-pk" if newest_first else "pk"
+        )
         .values_list("pk", flat=True)
     )
-    thread_count = len(root_rows)
+    thread_count = len(root_ids)
     num_pages = max(1, -(-thread_count // page_size))
     try:
         number = int(page)
     except (TypeError, ValueError):
         number = 1
     number = min(max(number, 1), num_pages)
-    page_roots = root_rows[(number - 1) * page_size : number * page_size]
-    if num_pages == 1:
-        comments = list(base)
-    else:
-        comments = list(base.filter(Q(pk__in=page_roots) | Q(thread_id__in=page_roots)))
-    count = Comment.objects.filter(where, status=Status.APPROVED).count() if num_pages > 1 else sum(
-        1 for c in comments if c.status == Status.APPROVED
-    )
-    nodes = build_nodes(comments, newest_first=newest_first)
-    return ThreadPage(nodes, count, number, num_pages, thread_count)
+    page_roots = root_ids[(number - 1) * page_size : number * page_size]
+    comments = list(base.filter(Q(pk__in=page_roots) | Q(thread_id__in=page_roots)))
+    nodes = build_nodes(comments, newest_first=newest_first, max_depth=max_depth)
+    return ThreadPage(nodes, approved_count(target, request), number, num_pages, thread_count)
 
 
 def page_of(comment: Comment, page_size: int | None = None) -> int:
@@ -202,11 +258,19 @@ def page_of(comment: Comment, page_size: int | None = None) -> int:
     if root is None:
         return 1
     earlier = Comment.objects.filter(
-        content_type_id=comment.content_type_id, object_pk=comment.object_pk,
-        parent__isnull=True, status=Status.APPROVED,
+        content_type_id=comment.content_type_id,
+        object_pk=comment.object_pk,
+        parent__isnull=True,
+        status=Status.APPROVED,
     )
     if conf.ORDER_NEWEST_FIRST:
-        earlier = earlier.filter(Q(submitted_at__gt=root.submitted_at) | Q(submitted_at=root.submitted_at, pk__lt=root.pk))
+        earlier = earlier.filter(
+            Q(submitted_at__gt=root.submitted_at)
+            | Q(submitted_at=root.submitted_at, pk__gt=root.pk)
+        )
     else:
-        earlier = earlier.filter(Q(submitted_at__lt=root.submitted_at) | Q(submitted_at=root.submitted_at, pk__lt=root.pk))
+        earlier = earlier.filter(
+            Q(submitted_at__lt=root.submitted_at)
+            | Q(submitted_at=root.submitted_at, pk__lt=root.pk)
+        )
     return earlier.count() // page_size + 1

@@ -8,4 +8,5 @@ urlpatterns = [
     path("comments/", include("comments_plugin.urls")),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
     path("notes/<uuid:pk>/", views.note_detail, name="note-detail"),
+    path("pages/<slug:slug>/", views.page_detail, name="page-detail"),
 ]

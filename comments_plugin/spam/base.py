@@ -52,7 +52,8 @@ class Submission:
     """What filters know about a comment beyond the comment itself.
 
     ``request`` is ``None`` when comments are checked offline (``comments_spam_eval``,
-    imports); filters that need a live request then give no verdict.
+    imports); filters that need a live request then give no verdict. ``dry_run`` asks filters
+    to change nothing (no rule hit counts, no flood marks), as ``comments_spam_eval`` does.
     """
 
     request: HttpRequest | None = None
@@ -61,6 +62,7 @@ class Submission:
     token_issued_at: datetime.datetime | None = None
     is_moderator: bool = False
     offline: bool = False
+    dry_run: bool = False
 
 
 class BaseFilter:
@@ -88,6 +90,9 @@ class BaseFilter:
     default_options: ClassVar[dict[str, Any]] = {}
     #: Needs a live request (honeypot, timer, flood): skipped when ``submission.offline``.
     needs_request: ClassVar[bool] = False
+    #: Judges a comment by the site's stored comments (duplicates, known spammers): skipped by
+    #: ``comments_spam_eval``, whose comments are not in the database.
+    needs_database: ClassVar[bool] = False
     #: Seconds after which the filter is abandoned and the comment held. ``None`` runs it
     #: inline; a number runs it in a worker thread (use it for filters doing network I/O).
     timeout: ClassVar[float | None] = None
@@ -107,11 +112,17 @@ class BaseFilter:
         raise NotImplementedError
 
     def verdict(self, code: str, score: float, message: Any = "", **kwargs: Any) -> Verdict:
-        return Verdict(filter=self.name, code=code, score=float(score), message=str(message), **kwargs)
+        return Verdict(
+            filter=self.name, code=code, score=float(score), message=str(message), **kwargs
+        )
 
     # Hooks for learning filters; the default ignores them.
     def learn(self, comment: Comment, label: str) -> None:
-        """Called when a moderator labels ``comment`` ``"spam"`` or ``"ham"``."""
+        """Called when a moderator labels ``comment`` ``"spam"`` or ``"ham"``.
+
+        Sent through :data:`~comments_plugin.signals.comment_status_changed`; see
+        :func:`comments_plugin.spam.pipeline.label_for_change` for which changes teach.
+        """
 
     @classmethod
     def check_options(cls, options: dict[str, Any], index: int) -> list[checks.CheckMessage]:
@@ -127,4 +138,22 @@ class BaseFilter:
                     id="comments_plugin.E011",
                 )
             )
+        for key, value in options.items():
+            default = cls.default_options.get(key)
+            # An option whose default is a number or a flag must stay one; None-defaults are
+            # free-form and checked by the filter itself.
+            if isinstance(default, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(default, int | float):
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+            else:
+                continue
+            if not ok:
+                errors.append(
+                    checks.Error(
+                        f"SPAM_FILTERS[{index}] ({cls.__name__}) option {key} must be "
+                        f"{'True or False' if isinstance(default, bool) else 'a number'}.",
+                        id="comments_plugin.E014",
+                    )
+                )
         return errors

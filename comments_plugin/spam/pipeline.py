@@ -93,12 +93,53 @@ def run_filter(flt: BaseFilter, comment: Comment, submission: Submission) -> lis
         raise
     except FutureTimeout:
         logger.warning("Spam filter %s timed out; holding the comment.", flt.name)
-        return [Verdict(filter=flt.name, code="filter_timeout", error=True,
-                        message=f"Filter {flt.name} timed out.")]
+        return [
+            Verdict(
+                filter=flt.name,
+                code="filter_timeout",
+                error=True,
+                message=f"Filter {flt.name} timed out.",
+            )
+        ]
     except Exception as exc:
         logger.exception("Spam filter %s failed; holding the comment.", flt.name)
-        return [Verdict(filter=flt.name, code="filter_error", error=True,
-                        message=f"Filter {flt.name} failed: {exc.__class__.__name__}.")]
+        return [
+            Verdict(
+                filter=flt.name,
+                code="filter_error",
+                error=True,
+                message=f"Filter {flt.name} failed: {exc.__class__.__name__}.",
+            )
+        ]
+
+
+def label_for_change(old_status: str, new_status: str, action: str, user: Any) -> str | None:
+    """What a status change teaches learning filters: ``"spam"``, ``"ham"`` or nothing.
+
+    Marking spam teaches spam. Publishing teaches ham when it is an explicit "not spam", or a
+    moderator approving a comment that was held or in spam; other changes (trash, a reader's
+    flags, a command restoring) teach nothing.
+    """
+    from comments_plugin.models import Status
+
+    if new_status == Status.SPAM and (user is not None or action == "spam"):
+        return "spam"
+    if new_status == Status.APPROVED and (
+        action == "ham" or (user is not None and old_status in (Status.PENDING, Status.SPAM))
+    ):
+        return "ham"
+    return None
+
+
+def teach(comment: Comment, label: str, filters: list[BaseFilter] | None = None) -> None:
+    """Call every filter's :meth:`~BaseFilter.learn`; a failing filter is logged, not raised."""
+    for flt in get_filters() if filters is None else filters:
+        try:
+            flt.learn(comment, label)
+        except Exception:
+            logger.exception(
+                "Spam filter %s failed to learn from comment %s.", flt.name, comment.pk
+            )
 
 
 def combine(verdicts: list[Verdict]) -> tuple[Decision, float]:
@@ -136,7 +177,10 @@ def run_pipeline(
         if any(v.discard for v in verdicts):
             break
     comment_spam_checked.send(
-        sender=Comment, comment=comment, request=submission.request, verdicts=verdicts,
+        sender=Comment,
+        comment=comment,
+        request=submission.request,
+        verdicts=verdicts,
         submission=submission,
     )
     decision, score = combine(verdicts)

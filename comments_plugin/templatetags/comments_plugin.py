@@ -3,7 +3,8 @@
 Named like django-contrib-comments' tags so its users feel at home:
 ``get_comment_count``, ``get_comment_list``, ``render_comment_list``,
 ``get_comment_form``, ``render_comment_form``, ``comment_form_target`` and
-``get_comment_permalink``.
+``get_comment_permalink``; plus ``comment_avatar_url``, ``comment_feed_url`` and the
+``comment_body`` filter.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import models
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from comments_plugin import avatars, markup, threads
+from comments_plugin import avatars, markup, rendering, threads
 from comments_plugin.conf import conf
 from comments_plugin.forms import CommentForm
 from comments_plugin.models import Comment, Status
@@ -54,22 +56,66 @@ def remembered_author(request: Any) -> dict[str, str]:
     return {k: str(data.get(k) or "") for k in ("name", "email", "url")} | {"remember": "on"}
 
 
-def form_context(target: models.Model, request: Any, form: CommentForm | None = None) -> dict[str, Any]:
+REPLY_PARAM = "reply_to"
+
+
+def _query_without(request: Any, *names: str) -> str:
+    """The current path and query string, minus the parameters in ``names``."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return request.path + (f"?{encoded}" if encoded else "")
+
+
+def reply_parent(target: models.Model, request: Any, max_depth: int) -> Comment | None:
+    """The comment named by ``?reply_to=<id>`` when it can be replied to on this page.
+
+    The "Reply" links work without JavaScript this way; a stale or foreign id just gives
+    the plain form (the posting view checks the parent again anyway).
+    """
+    raw = request.GET.get(REPLY_PARAM, "") if request is not None else ""
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return (
+        Comment.objects.filter(
+            threads.target_filter(target), pk=int(raw), status=Status.APPROVED, depth__lt=max_depth
+        )
+        .only("pk", "author_name", "depth")
+        .first()
+    )
+
+
+def form_context(
+    target: models.Model, request: Any, form: CommentForm | None = None
+) -> dict[str, Any]:
     user = getattr(request, "user", None)
     policy = moderator.policy_for(target)
+    max_depth = policy.get_max_depth(target)
+    parent = None
     if form is None:
         initial = {} if user is not None and user.is_authenticated else remembered_author(request)
+        parent = reply_parent(target, request, max_depth)
+        if parent is not None:
+            initial["parent"] = parent.pk
         form = CommentForm(target, user=user, initial=initial)
+    has_request = request is not None and hasattr(request, "GET")
     return {
         "object": target,
         "form": form,
+        "reply_to": parent,
         "comments_open": policy.comments_open(target),
-        "login_required": policy.login_required(target) and not (user is not None and user.is_authenticated),
+        "login_required": policy.login_required(target)
+        and not (user is not None and user.is_authenticated),
         "user": user,
         "request": request,
         "allow_preview": conf.ALLOW_PREVIEW,
-        "max_depth": policy.get_max_depth(target),
-        "next": getattr(request, "get_full_path", lambda: "")(),
+        "max_depth": max_depth,
+        # Back to this page after posting, without the reply or page choice: the posting
+        # view adds the page the new comment is on.
+        "next": _query_without(request, REPLY_PARAM, threads.PAGE_PARAM) if has_request else "",
+        "cancel_reply_url": (_query_without(request, REPLY_PARAM) if has_request else "")
+        + "#respond",
     }
 
 
@@ -88,7 +134,9 @@ class TargetNode(template.Node):
         tag = bits[0]
         if cls.needs_var:
             if len(bits) != 5 or bits[1] != "for" or bits[3] != "as":
-                raise template.TemplateSyntaxError(f"Usage: {{% {tag} for <object> as <variable> %}}")
+                raise template.TemplateSyntaxError(
+                    f"Usage: {{% {tag} for <object> as <variable> %}}"
+                )
             return cls(parser.compile_filter(bits[2]), bits[4])
         if len(bits) != 3 or bits[1] != "for":
             raise template.TemplateSyntaxError(f"Usage: {{% {tag} for <object> %}}")
@@ -113,32 +161,51 @@ class CommentCountNode(TargetNode):
     needs_var = True
 
     def value(self, target: models.Model, context: template.Context) -> int:
-        return Comment.objects.filter(threads.target_filter(target), status=Status.APPROVED).count()
+        return threads.approved_count(target, context.get("request"))
 
 
 class CommentListNode(TargetNode):
     needs_var = True
 
     def value(self, target: models.Model, context: template.Context) -> list[Comment]:
-        return list(Comment.objects.filter(threads.target_filter(target), status=Status.APPROVED).only(*threads.LIST_FIELDS))
+        return list(
+            Comment.objects.filter(threads.target_filter(target), status=Status.APPROVED)
+            .only(*threads.LIST_FIELDS)
+            .order_by("submitted_at", "pk")
+        )
 
 
 class RenderCommentListNode(TargetNode):
     def value(self, target: models.Model, context: template.Context) -> SafeString:
         request = context.get("request")
         page = request.GET.get(threads.PAGE_PARAM, 1) if request is not None else 1
-        thread_page = threads.load_page(target, request=request, page=page)
         policy = moderator.policy_for(target)
+        max_depth = policy.get_max_depth(target)
+        thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
+        can_reply = policy.comments_open(target)
+        avatar_size = conf.AVATAR_SIZE
+        page_query = f"{threads.PAGE_PARAM}={thread_page.page}&" if thread_page.page > 1 else ""
         tmpl = select_template(template_names(target, "list.html"))
         return tmpl.render(
             {
                 "object": target,
                 "page": thread_page,
                 "nodes": thread_page.nodes,
+                # The same markup as a per-node loop would give, built in Python (see
+                # rendering.py); a template that loops over ``nodes`` itself ignores it.
+                "comments_html": rendering.render_comments(
+                    thread_page.nodes,
+                    can_reply=can_reply,
+                    max_depth=max_depth,
+                    avatar_size=avatar_size,
+                    reply_prefix=f"?{page_query}{REPLY_PARAM}=",
+                ),
                 "count": thread_page.count,
                 "page_param": threads.PAGE_PARAM,
-                "can_reply": policy.comments_open(target),
-                "max_depth": policy.get_max_depth(target),
+                "can_reply": can_reply,
+                "max_depth": max_depth,
+                "avatar_size": avatar_size,
+                "reply_param": REPLY_PARAM,
                 "request": request,
             },
             request,
@@ -178,7 +245,9 @@ def comment_form_target() -> str:
 def get_comment_permalink(comment: Comment, anchor_pattern: str | None = None) -> str:
     """A link to ``comment`` on its object's page (``/article/#comment-12``)."""
     if anchor_pattern:
-        return comment.get_absolute_url() + anchor_pattern.replace("%(id)s", str(comment.pk)).replace("{id}", str(comment.pk))
+        return comment.get_absolute_url() + anchor_pattern.replace(
+            "%(id)s", str(comment.pk)
+        ).replace("{id}", str(comment.pk))
     return comment.get_absolute_url()
 
 
@@ -191,3 +260,10 @@ def comment_avatar_url(comment: Comment, size: int | None = None) -> str:
 def comment_body(text: str) -> SafeString:
     """Escape a comment body, keep paragraphs and line breaks, link http(s) URLs."""
     return markup.render_body(str(text))
+
+
+@register.simple_tag
+def comment_feed_url(target: models.Model) -> str:
+    """The RSS feed of the approved comments on ``target``."""
+    ct = ContentType.objects.get_for_model(target.__class__)
+    return reverse("comments_plugin:object-feed", args=[ct.pk, str(target.pk)])

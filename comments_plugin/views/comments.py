@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig
@@ -29,14 +30,19 @@ from comments_plugin.spam import Submission
 from comments_plugin.templatetags.comments_plugin import (
     AUTHOR_COOKIE,
     AUTHOR_SALT,
+    REPLY_PARAM,
     form_context,
     template_names,
 )
 
+# The reply and page choice of the page the form was on; the redirect picks its own page.
+DROP_PARAMS = {REPLY_PARAM, threads.PAGE_PARAM}
 AVATAR_KEY_RE = re.compile(rf"^[0-9a-f]{{{avatars.KEY_LENGTH}}}$")
 
 
-def error_response(request: HttpRequest, message: str, *, status: int = 400, back_url: str = "") -> HttpResponse:
+def error_response(
+    request: HttpRequest, message: str, *, status: int = 400, back_url: str = ""
+) -> HttpResponse:
     titles = {
         400: _("Your comment could not be posted"),
         403: _("Your comment could not be posted"),
@@ -46,7 +52,11 @@ def error_response(request: HttpRequest, message: str, *, status: int = 400, bac
     response = render(
         request,
         "comments_plugin/error.html",
-        {"title": titles.get(status, _("Your comment could not be posted")), "message": message, "back_url": back_url},
+        {
+            "title": titles.get(status, _("Your comment could not be posted")),
+            "message": message,
+            "back_url": back_url,
+        },
         status=status,
     )
     if status == 429:
@@ -58,7 +68,9 @@ def safe_next(request: HttpRequest, value: str | None) -> str | None:
     if not value:
         return None
     value = str(value).strip()
-    if url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return value
     return None
 
@@ -71,7 +83,28 @@ def object_url(target: Any) -> str:
         return ""
 
 
-def render_form_page(request: HttpRequest, target: Any, form: CommentForm, *, status: int, preview: bool = False) -> HttpResponse:
+def redirect_url(base: str, comment: Comment | None) -> str:
+    """``base`` on the list page showing ``comment``, anchored to it.
+
+    A discarded comment (``None``) goes to the list like any other, so a bot cannot tell.
+    """
+    parts = urlsplit(base)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in DROP_PARAMS
+    ]
+    if comment is None:
+        fragment = "comments"
+    else:
+        fragment = f"comment-{comment.pk}"
+        page = threads.page_of(comment)
+        if page > 1:
+            query.append((threads.PAGE_PARAM, str(page)))
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=fragment))
+
+
+def render_form_page(
+    request: HttpRequest, target: Any, form: CommentForm, *, status: int, preview: bool = False
+) -> HttpResponse:
     ctx = form_context(target, request, form)
     ctx.update(
         {
@@ -104,7 +137,11 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     except BadTarget as exc:
         return error_response(request, str(exc))
 
-    user = request.user if getattr(request, "user", None) is not None and request.user.is_authenticated else None
+    user = (
+        request.user
+        if getattr(request, "user", None) is not None and request.user.is_authenticated
+        else None
+    )
     form = CommentForm(target, data=data, user=user)
     if not form.is_valid():
         return render_form_page(request, target, form, status=400)
@@ -134,26 +171,28 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         return error_response(request, exc.message, status=exc.status, back_url=object_url(target))
 
     stored = result.comment
-    next_url = safe_next(request, data.get("next"))
-    base = next_url or object_url(target)
-    if stored is not None:
-        anchor = f"#comment-{stored.pk}"
-    else:
-        anchor = "#comments"
+    base = safe_next(request, data.get("next")) or object_url(target)
     if base:
-        response: HttpResponse = HttpResponseRedirect(base.split("#", 1)[0] + anchor)
+        response: HttpResponse = HttpResponseRedirect(redirect_url(base, stored))
     else:
-        response = HttpResponseRedirect(reverse("comments_plugin:posted") + ("?held=1" if not result.is_public else ""))
+        held = "" if result.is_public else "?held=1"
+        response = HttpResponseRedirect(reverse("comments_plugin:posted") + held)
 
     if stored is not None and stored.status != Status.APPROVED:
         threads.remember_pending(request, response, stored.pk)
     if user is None:
         if cleaned.get("remember"):
             value = signing.dumps(
-                {"name": cleaned.get("name", ""), "email": cleaned.get("email", ""), "url": cleaned.get("url", "")},
+                {
+                    "name": cleaned.get("name", ""),
+                    "email": cleaned.get("email", ""),
+                    "url": cleaned.get("url", ""),
+                },
                 salt=AUTHOR_SALT,
             )
-            response.set_cookie(AUTHOR_COOKIE, value, max_age=conf.COOKIE_MAX_AGE, httponly=True, samesite="Lax")
+            response.set_cookie(
+                AUTHOR_COOKIE, value, max_age=conf.COOKIE_MAX_AGE, httponly=True, samesite="Lax"
+            )
         elif AUTHOR_COOKIE in request.COOKIES:
             response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
     # A discarded comment (honeypot) gets the same redirect as a held one: spammers learn nothing.

@@ -29,3 +29,16 @@ class Note(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("note-detail", args=[self.pk])
+
+
+class Page(models.Model):
+    """A model with a slug primary key."""
+
+    slug = models.SlugField(primary_key=True)
+    title = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("page-detail", args=[self.pk])

@@ -1,0 +1,162 @@
+"""Text analysis shared by the built-in filters: words, links, writing systems.
+
+Everything here is a pure function of strings, so filters stay cheap and testable.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+#: Words (letters and digits; underscores kept, so blocklist entries like ``_1win`` match).
+WORD_RE = re.compile(r"\w+")
+#: Words and single punctuation marks: how phrases of the rules filter are compared.
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+# Top-level domains seen in links people type without a scheme ("kidsmediausa . com"). A bare
+# "word.word" is not enough on its own: "e.g" or "node.js" are not links.
+_TLDS = (
+    "com|net|org|info|biz|ru|kz|ua|pl|de|uk|us|io|co|me|tv|ly|gl|cc|xyz|top|site|online|club"
+    "|shop|store|live|link|click|win|vip|bet|casino|pro|mobi|ws|in|cn|br|fr|es|it|nl|eu|ca|au"
+)
+URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"')\]]+"
+    rf"|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\s?\.\s?)+(?:{_TLDS})\b(?:/[^\s<>\"')\]]*)?",
+    re.IGNORECASE,
+)
+_SPACES_RE = re.compile(r"\s+")
+
+
+def find_urls(text: str) -> list[str]:
+    """Links in ``text``: with a scheme, starting ``www.``, or a bare ``name.tld``."""
+    return [_SPACES_RE.sub("", m.group(0)) for m in URL_RE.finditer(text)]
+
+
+def url_domain(url: str) -> str:
+    """The lower-case host of ``url`` without ``www.`` (``""`` if it has none)."""
+    url = url.strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    host = host.rstrip(".").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def domain_matches(host: str, domain: str) -> bool:
+    """``host`` is ``domain`` or one of its subdomains."""
+    return host == domain or host.endswith("." + domain)
+
+
+def words(text: str) -> list[str]:
+    """Case-folded words of ``text``."""
+    return WORD_RE.findall(text.casefold())
+
+
+def tokens(text: str) -> list[str]:
+    """Case-folded words and punctuation marks of ``text`` (whitespace dropped)."""
+    return TOKEN_RE.findall(text.casefold())
+
+
+# Unicode character names start with the script for the scripts that matter here
+# ("CYRILLIC SMALL LETTER A", "HANGUL SYLLABLE GA", "CJK UNIFIED IDEOGRAPH-4E00").
+_NAME_PREFIXES = {
+    "CJK": "Han",
+    "HANGUL": "Hangul",
+    "HIRAGANA": "Hiragana",
+    "KATAKANA": "Katakana",
+    "HALFWIDTH KATAKANA": "Katakana",
+    "FULLWIDTH LATIN": "Latin",
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def char_script(char: str) -> str:
+    """The writing system of a letter (``"Latin"``, ``"Cyrillic"``, ``"Han"``…), or ``""``."""
+    if char.isascii():
+        return "Latin" if char.isalpha() else ""
+    if not unicodedata.category(char).startswith("L"):
+        return ""
+    name = unicodedata.name(char, "")
+    for prefix, script in _NAME_PREFIXES.items():
+        if name.startswith(prefix):
+            return script
+    first = name.split(" ", 1)[0]
+    return first.capitalize() if first else ""
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """How many letters of ``text`` belong to each writing system."""
+    counts: dict[str, int] = {}
+    for char in text:
+        script = char_script(char)
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+#: Writing systems of languages by their code (the part before ``-``). Languages that are
+#: not listed are written in the Latin script.
+LANGUAGE_SCRIPTS: dict[str, tuple[str, ...]] = {
+    "ar": ("Arabic",),
+    "fa": ("Arabic",),
+    "ur": ("Arabic",),
+    "ug": ("Arabic",),
+    "ckb": ("Arabic",),
+    "be": ("Cyrillic",),
+    "bg": ("Cyrillic",),
+    "kk": ("Cyrillic",),
+    "ky": ("Cyrillic",),
+    "mk": ("Cyrillic",),
+    "mn": ("Cyrillic",),
+    "ru": ("Cyrillic",),
+    "sr": ("Cyrillic", "Latin"),
+    "tg": ("Cyrillic",),
+    "tt": ("Cyrillic",),
+    "udm": ("Cyrillic",),
+    "uk": ("Cyrillic",),
+    "os": ("Cyrillic",),
+    "el": ("Greek",),
+    "he": ("Hebrew",),
+    "hy": ("Armenian",),
+    "ka": ("Georgian",),
+    "hi": ("Devanagari",),
+    "mr": ("Devanagari",),
+    "ne": ("Devanagari",),
+    "bn": ("Bengali",),
+    "pa": ("Gurmukhi",),
+    "gu": ("Gujarati",),
+    "ta": ("Tamil",),
+    "te": ("Telugu",),
+    "kn": ("Kannada",),
+    "ml": ("Malayalam",),
+    "th": ("Thai",),
+    "lo": ("Lao",),
+    "km": ("Khmer",),
+    "my": ("Myanmar",),
+    "am": ("Ethiopic",),
+    "ja": ("Han", "Hiragana", "Katakana"),
+    "ko": ("Hangul", "Han"),
+    "zh": ("Han",),
+}
+
+
+def scripts_for_languages(codes: list[str]) -> list[str]:
+    """The writing systems of the languages ``codes`` (Latin is always included)."""
+    scripts = {"Latin"}
+    for code in codes:
+        lang = code.lower().replace("_", "-").split("-")[0]
+        scripts.update(LANGUAGE_SCRIPTS.get(lang, ("Latin",)))
+    return sorted(scripts)
+
+
+def normalise_body(text: str) -> str:
+    """``text`` with case, spacing and invisible characters folded, for duplicate checks."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return _SPACES_RE.sub(" ", text.casefold()).strip()

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from comments_plugin.exceptions import CommentRejected
+from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+
+if TYPE_CHECKING:
+    from comments_plugin.models import Comment
+
+KEY_PREFIX = "comments_plugin:flood:"
+
+
+class FloodFilter(BaseFilter):
+    """Refuses a second comment from one IP address or e-mail within ``INTERVAL`` seconds.
+
+    The marks live in Django's default cache, so with a shared cache (Redis, Memcached) the
+    limit holds across every process and server. Moderators are exempt. The visitor gets
+    HTTP 429 and is asked to slow down; nothing is stored.
+    """
+
+    name = "flood"
+    needs_request = True
+    default_options = {"INTERVAL": 15}
+
+    def check(self, comment: Comment, submission: Submission) -> Verdict | None:
+        if submission.is_moderator or submission.dry_run or not self.options["INTERVAL"]:
+            return None
+        keys = []
+        if comment.ip_address:
+            keys.append(f"{KEY_PREFIX}ip:{comment.ip_address}")
+        if comment.author_email:
+            email = comment.author_email.strip().casefold().encode()
+            # Hashed: the cache holds no addresses, and keys stay short and space-free.
+            keys.append(f"{KEY_PREFIX}email:{hashlib.sha256(email).hexdigest()[:32]}")
+        # Set every mark before deciding, so a flood from one IP with changing e-mails (or the
+        # reverse) keeps being marked; cache.add is atomic, so two parallel posts cannot both pass.
+        added = [cache.add(key, 1, timeout=self.options["INTERVAL"]) for key in keys]
+        if not all(added):
+            raise CommentRejected(
+                _("You are posting comments too quickly. Slow down."),
+                code="flood",
+                status=429,
+            )
+        return None

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from comments_plugin.spam.analysis import URL_RE, words
+from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+
+if TYPE_CHECKING:
+    from comments_plugin.models import Comment
+
+# A run of digits standing on its own or glued to the next word ("24791You"), but not part
+# of a formatted number, a time, a version, a price or an address ("1,000,000", "2:19").
+_NUMBER_RE = re.compile(r"(?<![\w.,:/#$€£+-])\d+(?![\d.,:/%-]?\d)(?=[^\W\d_]|\s|$|[!?)])")
+_CONSONANTS_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}")
+
+
+class GibberishFilter(BaseFilter):
+    """Scores text that means nothing: number garbage, keyboard mash, one word repeated.
+
+    Spam generators pad their text with stray numbers ("808988 24791You might…") to defeat
+    duplicate checks; ``MIN_NUMBERS`` such numbers of ``MIN_DIGITS`` digits or more score
+    ``NUMBER_SCORE``. Latin words with six consonants in a row ("xkqzvbt") score
+    ``MASH_SCORE`` when they make up a good part of the text, and a comment that is mostly one
+    word repeated scores ``REPEAT_SCORE``.
+    """
+
+    name = "gibberish"
+    default_options = {
+        "MIN_DIGITS": 5,
+        "MIN_NUMBERS": 2,
+        "NUMBER_SCORE": 1.0,
+        "MASH_SCORE": 1.0,
+        "REPEAT_SCORE": 0.5,
+    }
+
+    def check(self, comment: Comment, submission: Submission) -> list[Verdict]:
+        text = URL_RE.sub(" ", comment.body)
+        verdicts = []
+        numbers = [
+            m.group(0)
+            for m in _NUMBER_RE.finditer(text)
+            if len(m.group(0)) >= self.options["MIN_DIGITS"]
+        ]
+        if len(numbers) >= self.options["MIN_NUMBERS"]:
+            verdicts.append(
+                self.verdict(
+                    "number_garbage",
+                    self.options["NUMBER_SCORE"],
+                    _("Stray long numbers in the text: %(numbers)s.")
+                    % {"numbers": ", ".join(numbers[:5])},
+                )
+            )
+        ws = [w for w in words(text) if not w.isdigit()]
+        mash = [w for w in ws if w.isascii() and _CONSONANTS_RE.search(w)]
+        if len(mash) >= 2 and len(mash) >= 0.3 * len(ws):
+            verdicts.append(
+                self.verdict(
+                    "keyboard_mash",
+                    self.options["MASH_SCORE"],
+                    _("Words that are not words: %(words)s.") % {"words": ", ".join(mash[:5])},
+                )
+            )
+        if len(ws) >= 20:
+            word, count = (
+                Counter(w for w in ws if len(w) >= 3).most_common(1)[0]
+                if any(len(w) >= 3 for w in ws)
+                else ("", 0)
+            )
+            if count >= 0.3 * len(ws):
+                verdicts.append(
+                    self.verdict(
+                        "repeated_word",
+                        self.options["REPEAT_SCORE"],
+                        _("The word “%(word)s” makes up most of the text.") % {"word": word},
+                    )
+                )
+        return verdicts

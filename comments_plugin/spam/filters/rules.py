@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from comments_plugin.spam.analysis import domain_matches, find_urls, tokens, url_domain
+from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+
+if TYPE_CHECKING:
+    from comments_plugin.models import Comment
+
+#: Bumped in Django's cache whenever a rule is saved or deleted, so every process sharing the
+#: cache rebuilds its matcher on its next comment.
+VERSION_KEY = "comments_plugin:spam:rules_version"
+
+#: ``(rule id, action, value)``.
+Hit = tuple[int, str, str]
+
+
+def bump_rules_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        # Absent (first change, or evicted): any new value makes other processes rebuild.
+        cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+@dataclass
+class RuleSet:
+    """The enabled rules compiled for fast matching.
+
+    Phrases are indexed by their first token, so a comment costs one dictionary look-up per
+    word whatever the number of rules; matching is on whole words and case-insensitive, so
+    "press" matches "Press" but not "WordPress".
+    """
+
+    phrases: dict[str, list[tuple[tuple[str, ...], Hit]]] = field(default_factory=dict)
+    emails: dict[str, Hit] = field(default_factory=dict)
+    email_domains: dict[str, Hit] = field(default_factory=dict)
+    domains: dict[str, Hit] = field(default_factory=dict)
+    addresses: dict[str, Hit] = field(default_factory=dict)
+    networks: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, Hit]] = field(
+        default_factory=list
+    )
+
+    def __len__(self) -> int:
+        return (
+            sum(len(v) for v in self.phrases.values())
+            + len(self.emails)
+            + len(self.email_domains)
+            + len(self.domains)
+            + len(self.addresses)
+            + len(self.networks)
+        )
+
+    @classmethod
+    def from_rules(cls, rules: list[tuple[int, str, str, str]]) -> RuleSet:
+        """Compile ``(pk, kind, value, action)`` rows; values that cannot match are skipped."""
+        from comments_plugin.models import Rule
+
+        ruleset = cls()
+        for pk, kind, value, action in rules:
+            hit: Hit = (pk, action, value)
+            value = value.strip()
+            if kind == Rule.Kind.PHRASE:
+                toks = tokens(value)
+                if toks:
+                    ruleset.phrases.setdefault(toks[0], []).append((tuple(toks[1:]), hit))
+            elif kind == Rule.Kind.EMAIL:
+                value = value.casefold()
+                if value.startswith("@"):
+                    ruleset.email_domains[value[1:]] = hit
+                elif value:
+                    ruleset.emails[value] = hit
+            elif kind == Rule.Kind.DOMAIN:
+                domain = url_domain(value)
+                if domain:
+                    ruleset.domains[domain] = hit
+            elif kind == Rule.Kind.IP:
+                try:
+                    network = ipaddress.ip_network(value, strict=False)
+                except ValueError:
+                    continue
+                if network.num_addresses == 1:
+                    ruleset.addresses[str(network.network_address)] = hit
+                else:
+                    ruleset.networks.append((network, hit))
+        return ruleset
+
+    def _phrase_hits(self, toks: list[str]) -> list[Hit]:
+        hits = []
+        phrases = self.phrases
+        for i, tok in enumerate(toks):
+            candidates = phrases.get(tok)
+            if candidates is None:
+                continue
+            for rest, hit in candidates:
+                if not rest or tuple(toks[i + 1 : i + 1 + len(rest)]) == rest:
+                    hits.append(hit)
+        return hits
+
+    def _domain_hit(self, host: str) -> Hit | None:
+        # Check the host and each parent domain: "a.b.example.com" hits a rule "example.com".
+        parts = host.split(".")
+        for i in range(len(parts) - 1):
+            hit = self.domains.get(".".join(parts[i:]))
+            if hit is not None:
+                return hit
+        return None
+
+    def match(self, comment: Comment) -> list[Hit]:
+        hits: list[Hit] = []
+        if self.phrases:
+            # A newline token keeps a phrase from spanning two fields.
+            toks = [
+                *tokens(comment.body),
+                "\n",
+                *tokens(comment.author_name),
+                "\n",
+                *tokens(comment.author_email),
+                "\n",
+                *tokens(comment.author_url),
+            ]
+            hits.extend(self._phrase_hits(toks))
+        email = comment.author_email.strip().casefold()
+        if email:
+            if email in self.emails:
+                hits.append(self.emails[email])
+            email_domain = email.rpartition("@")[2]
+            for domain, hit in self.email_domains.items():
+                if domain_matches(email_domain, domain):
+                    hits.append(hit)
+        if self.domains:
+            hosts = {
+                url_domain(u) for u in find_urls(comment.body) + find_urls(comment.author_name)
+            }
+            hosts.add(url_domain(comment.author_url))
+            if email:
+                hosts.add(email.rpartition("@")[2])
+            for host in hosts - {""}:
+                hit = self._domain_hit(host)
+                if hit is not None:
+                    hits.append(hit)
+        if comment.ip_address:
+            if comment.ip_address in self.addresses:
+                hits.append(self.addresses[comment.ip_address])
+            if self.networks:
+                try:
+                    address = ipaddress.ip_address(comment.ip_address)
+                except ValueError:
+                    address = None
+                if address is not None:
+                    hits.extend(
+                        hit
+                        for network, hit in self.networks
+                        if address.version == network.version and address in network
+                    )
+        return list(dict.fromkeys(hits))
+
+
+_lock = threading.Lock()
+_compiled: dict[str, Any] = {"version": object(), "ruleset": RuleSet()}
+
+
+def current_ruleset() -> RuleSet:
+    """The compiled enabled rules, rebuilt when the version in the cache changed."""
+    from comments_plugin.models import Rule
+
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Never trust "no version": the cache may have been cleared after rules changed.
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        version = cache.get(VERSION_KEY)
+    if _compiled["version"] != version:
+        with _lock:
+            if _compiled["version"] != version:
+                rows = list(
+                    Rule.objects.filter(enabled=True).values_list("pk", "kind", "value", "action")
+                )
+                _compiled["ruleset"] = RuleSet.from_rules(rows)
+                _compiled["version"] = version
+    return _compiled["ruleset"]
+
+
+def forget_ruleset() -> None:
+    """Drop this process's compiled rules (tests; a changed cache backend)."""
+    with _lock:
+        _compiled["version"] = object()
+
+
+class RulesFilter(BaseFilter):
+    """Moderation keys and disallowed keys: the :class:`~comments_plugin.models.Rule` rows.
+
+    A rule matches a word or phrase (whole words, any case) in the comment, its author's
+    name, e-mail or website; an e-mail address (or ``@domain``); an IP address or network
+    (CIDR); or a URL domain (and its subdomains) linked from the comment, its website or its
+    e-mail. A "spam" rule scores ``SPAM_SCORE``, a "hold" rule ``HOLD_SCORE``. Each matching
+    rule's hit counter goes up.
+    """
+
+    name = "rules"
+    default_options = {"HOLD_SCORE": 1.0, "SPAM_SCORE": 3.0}
+
+    def check(self, comment: Comment, submission: Submission) -> Verdict | None:
+        from comments_plugin.models import Rule
+
+        hits = current_ruleset().match(comment)
+        if not hits:
+            return None
+        if not submission.dry_run:
+            Rule.objects.filter(pk__in=[pk for pk, _action, _value in hits]).update(
+                hit_count=F("hit_count") + 1
+            )
+        is_spam = any(action == Rule.Action.SPAM for _pk, action, _value in hits)
+        listed = ", ".join(f"“{value}”" for _pk, _action, value in hits[:5])
+        if is_spam:
+            return self.verdict(
+                "disallowed_key",
+                self.options["SPAM_SCORE"],
+                _("Matches disallowed rules: %(rules)s.") % {"rules": listed},
+            )
+        return self.verdict(
+            "moderation_key",
+            self.options["HOLD_SCORE"],
+            _("Matches moderation rules: %(rules)s.") % {"rules": listed},
+        )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import global_settings, settings
+from django.core import checks
+from django.utils.translation import gettext_lazy as _
+
+from comments_plugin.spam.analysis import URL_RE, script_counts, scripts_for_languages
+from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+
+if TYPE_CHECKING:
+    from comments_plugin.models import Comment
+
+
+def site_scripts() -> list[str]:
+    """Writing systems of the site's languages: ``LANGUAGES`` if the site set it, else
+    ``LANGUAGE_CODE`` (Django's default ``LANGUAGES`` lists every language it ships)."""
+    if list(settings.LANGUAGES) != list(global_settings.LANGUAGES):
+        return scripts_for_languages([code for code, _name in settings.LANGUAGES])
+    return scripts_for_languages([settings.LANGUAGE_CODE])
+
+
+class UnexpectedScriptFilter(BaseFilter):
+    """Scores text written mostly in writing systems the site's languages do not use.
+
+    An English site rarely gets genuine comments in Hangul or Cyrillic, while spam networks
+    post them everywhere. ``EXPECTED_SCRIPTS`` (e.g. ``["Latin", "Cyrillic"]``; Unicode script
+    names) defaults to the scripts of ``LANGUAGES`` / ``LANGUAGE_CODE``. A body whose letters
+    are more than ``BODY_RATIO`` unexpected scores ``BODY_SCORE``; an author name that is,
+    ``AUTHOR_SCORE``.
+    """
+
+    name = "unexpected_script"
+    default_options = {
+        "EXPECTED_SCRIPTS": None,
+        "BODY_RATIO": 0.5,
+        "BODY_SCORE": 2.0,
+        "AUTHOR_SCORE": 1.0,
+        "MIN_LETTERS": 2,
+    }
+
+    def expected(self) -> set[str]:
+        return set(self.options["EXPECTED_SCRIPTS"] or site_scripts())
+
+    def _unexpected(self, text: str, expected: set[str]) -> tuple[float, list[str]]:
+        counts = script_counts(text)
+        total = sum(counts.values())
+        if total < self.options["MIN_LETTERS"]:
+            return 0.0, []
+        foreign = {script: n for script, n in counts.items() if script not in expected}
+        names = sorted(foreign, key=foreign.__getitem__, reverse=True)
+        return sum(foreign.values()) / total, names
+
+    def check(self, comment: Comment, submission: Submission) -> list[Verdict]:
+        expected = self.expected()
+        verdicts = []
+        ratio, names = self._unexpected(comment.body, expected)
+        if ratio > self.options["BODY_RATIO"]:
+            verdicts.append(
+                self.verdict(
+                    "unexpected_script_body",
+                    self.options["BODY_SCORE"],
+                    _(
+                        "The comment is written mostly in %(scripts)s; this site expects %(expected)s."
+                    )
+                    % {"scripts": ", ".join(names), "expected": ", ".join(sorted(expected))},
+                )
+            )
+        # Without its web addresses: "Casino at example.kz" is judged by "Casino at".
+        ratio, names = self._unexpected(URL_RE.sub(" ", comment.author_name), expected)
+        if ratio > 0.5:
+            verdicts.append(
+                self.verdict(
+                    "unexpected_script_name",
+                    self.options["AUTHOR_SCORE"],
+                    _(
+                        "The author's name is written in %(scripts)s; this site expects %(expected)s."
+                    )
+                    % {"scripts": ", ".join(names), "expected": ", ".join(sorted(expected))},
+                )
+            )
+        return verdicts
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any], index: int) -> list[checks.CheckMessage]:
+        errors = super().check_options(options, index)
+        scripts = options.get("EXPECTED_SCRIPTS")
+        if scripts is not None and (
+            not isinstance(scripts, list | tuple) or not all(isinstance(s, str) for s in scripts)
+        ):
+            errors.append(
+                checks.Error(
+                    f"SPAM_FILTERS[{index}] ({cls.__name__}) EXPECTED_SCRIPTS must be None or "
+                    "a list of script names such as ['Latin', 'Cyrillic'].",
+                    id="comments_plugin.E015",
+                )
+            )
+        return errors

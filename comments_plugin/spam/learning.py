@@ -1,0 +1,219 @@
+"""The local learning classifier: features, token stores and the statistics.
+
+A comment becomes a set of *features* (its words, word pairs, link domains and a few
+``meta:`` features describing its shape). Each feature has been seen in some number of spam
+and ham comments; the counts live in a :class:`TokenStore` (the database for the site, a
+dictionary for ``comments_spam_eval``). Scoring follows Gary Robinson's method as used by
+SpamBayes: each feature gets a smoothed spam probability, the strongest ones are combined
+with Fisher's chi-square test, and the result is a spam probability between 0 and 1 with a
+broad "unsure" middle that the filter maps to "hold".
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from comments_plugin.spam.analysis import char_script, find_urls, url_domain, words
+
+if TYPE_CHECKING:
+    from comments_plugin.models import Comment
+
+SPAM = "spam"
+HAM = "ham"
+#: The pseudo-feature counting trained comments (``#`` never occurs in a feature).
+MESSAGES = "#messages"
+MAX_FEATURE_LENGTH = 60
+
+
+def _bucket(value: int, edges: Iterable[int]) -> str:
+    label = "0"
+    for edge in edges:
+        if value >= edge:
+            label = str(edge)
+    return label
+
+
+def author_shape(name: str) -> str:
+    """A coarse description of an author name: ``"words"``, ``"handle_digits"``…"""
+    name = name.strip()
+    if not name:
+        return "empty"
+    if find_urls(name):
+        return "url"
+    scripts = {char_script(c) for c in name} - {""}
+    if scripts and "Latin" not in scripts:
+        return "nonlatin"
+    parts = name.split()
+    has_digits = any(c.isdigit() for c in name)
+    if len(parts) == 1:
+        return "handle_digits" if has_digits else "one_word"
+    if len(parts) > 4:
+        return "long"
+    return "words_digits" if has_digits else "words"
+
+
+def features(body: str, author_name: str = "", author_url: str = "") -> set[str]:
+    """The features of one comment; see the module docstring."""
+    feats: set[str] = set()
+    ws = [w for w in words(body) if len(w) <= 30]
+    for w in ws:
+        feats.add(w if not w.isdigit() else f"meta:num{min(len(w), 6)}")
+    for a, b in itertools.pairwise(ws):
+        feats.add(f"{a} {b}"[:MAX_FEATURE_LENGTH])
+    urls = find_urls(body)
+    for url in urls:
+        domain = url_domain(url)
+        if domain:
+            feats.add(f"url:{domain}"[:MAX_FEATURE_LENGTH])
+    feats.add(f"meta:links{min(len(urls), 3)}")
+    feats.add(f"meta:words{_bucket(len(ws), (1, 4, 11, 31, 101))}")
+    letters = [c for c in body if c.isalpha()]
+    if len(letters) >= 10 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        feats.add("meta:shouting")
+    feats.add(f"meta:author_{author_shape(author_name)}")
+    if author_url:
+        feats.add("meta:author_url")
+        domain = url_domain(author_url)
+        if domain:
+            feats.add(f"url:{domain}"[:MAX_FEATURE_LENGTH])
+    return {f for f in feats if len(f) <= MAX_FEATURE_LENGTH}
+
+
+def comment_features(comment: Comment) -> set[str]:
+    return features(comment.body, comment.author_name, comment.author_url)
+
+
+class TokenStore(Protocol):
+    """Where feature counts live. ``counts`` is called once per classified comment."""
+
+    def counts(self, feats: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """``{feature: (spam_count, ham_count)}`` for the known ones, plus :data:`MESSAGES`."""
+
+    def add(self, feats: Iterable[str], label: str, delta: int) -> None:
+        """Add ``delta`` (1 to learn, -1 to unlearn) to every feature's ``label`` count."""
+
+
+class MemoryStore:
+    """Counts in a dictionary: for evaluation and tests, never touching the database."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, list[int]] = {}
+
+    def counts(self, feats: Iterable[str]) -> dict[str, tuple[int, int]]:
+        found = {}
+        for feat in [*feats, MESSAGES]:
+            value = self.data.get(feat)
+            if value is not None:
+                found[feat] = (value[0], value[1])
+        return found
+
+    def add(self, feats: Iterable[str], label: str, delta: int) -> None:
+        index = 0 if label == SPAM else 1
+        for feat in [*feats, MESSAGES]:
+            value = self.data.setdefault(feat, [0, 0])
+            value[index] = max(0, value[index] + delta)
+
+
+class DatabaseStore:
+    """Counts in :class:`~comments_plugin.models.LearnedToken`, shared by every process."""
+
+    def counts(self, feats: Iterable[str]) -> dict[str, tuple[int, int]]:
+        from comments_plugin.models import LearnedToken
+
+        rows = LearnedToken.objects.filter(token__in=[*feats, MESSAGES]).values_list(
+            "token", "spam_count", "ham_count"
+        )
+        return {token: (spam, ham) for token, spam, ham in rows}
+
+    def add(self, feats: Iterable[str], label: str, delta: int) -> None:
+        from django.db import transaction
+        from django.db.models import F
+        from django.db.models.functions import Greatest
+
+        from comments_plugin.models import LearnedToken
+
+        names = sorted({*feats, MESSAGES})
+        column = "spam_count" if label == SPAM else "ham_count"
+        with transaction.atomic():
+            if delta > 0:
+                LearnedToken.objects.bulk_create(
+                    [LearnedToken(token=name) for name in names], ignore_conflicts=True
+                )
+            # Increments in SQL, so two processes learning at once both count.
+            LearnedToken.objects.filter(token__in=names).update(
+                **{column: Greatest(F(column) + delta, 0)}
+            )
+
+
+def _chi2q(x2: float, v: int) -> float:
+    """Probability that chi-square with ``v`` (even) degrees of freedom is ≥ ``x2``."""
+    m = x2 / 2.0
+    total = term = math.exp(-m)
+    for i in range(1, v // 2):
+        term *= m / i
+        total += term
+    return min(total, 1.0)
+
+
+@dataclass
+class Classification:
+    probability: float
+    #: The strongest features and their spam probabilities, strongest first.
+    clues: list[tuple[str, float]] = field(default_factory=list)
+    trained: bool = True
+
+
+class Classifier:
+    """Robinson-Fisher naive Bayes over :func:`features` with counts in a store."""
+
+    def __init__(
+        self,
+        store: TokenStore,
+        *,
+        strength: float = 0.45,
+        unknown: float = 0.5,
+        min_strength: float = 0.1,
+        max_clues: int = 150,
+        min_messages: int = 20,
+    ) -> None:
+        self.store = store
+        self.strength = strength
+        self.unknown = unknown
+        self.min_strength = min_strength
+        self.max_clues = max_clues
+        self.min_messages = min_messages
+
+    def classify(self, feats: set[str]) -> Classification:
+        counts = self.store.counts(feats)
+        nspam, nham = counts.get(MESSAGES, (0, 0))
+        if nspam < self.min_messages or nham < self.min_messages:
+            return Classification(probability=0.5, trained=False)
+        clues = []
+        for feat in feats:
+            spam, ham = counts.get(feat, (0, 0))
+            total = spam + ham
+            if not total:
+                continue
+            spam_ratio = min(spam / nspam, 1.0)
+            ham_ratio = min(ham / nham, 1.0)
+            prob = spam_ratio / (spam_ratio + ham_ratio)
+            prob = (self.strength * self.unknown + total * prob) / (self.strength + total)
+            if abs(prob - 0.5) >= self.min_strength:
+                clues.append((feat, prob))
+        clues.sort(key=lambda item: abs(item[1] - 0.5), reverse=True)
+        clues = clues[: self.max_clues]
+        if not clues:
+            return Classification(probability=0.5, clues=[])
+        spam_log = sum(math.log(max(1.0 - p, 1e-200)) for _, p in clues)
+        ham_log = sum(math.log(max(p, 1e-200)) for _, p in clues)
+        n = 2 * len(clues)
+        spamminess = 1.0 - _chi2q(-2.0 * spam_log, n)
+        hamminess = 1.0 - _chi2q(-2.0 * ham_log, n)
+        return Classification(probability=(spamminess - hamminess + 1.0) / 2.0, clues=clues)
+
+    def learn(self, feats: set[str], label: str, *, unlearn: bool = False) -> None:
+        self.store.add(feats, label, -1 if unlearn else 1)

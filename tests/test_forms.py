@@ -1,0 +1,128 @@
+import time
+from unittest import mock
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.test import TestCase, override_settings
+
+from comments_plugin.forms import TOKEN_SALT, BadTarget, CommentForm, make_token, read_token
+from comments_plugin.models import Status
+from tests.testapp.helpers import form_data, make_comment
+from tests.testapp.models import Article, Note, Page
+
+
+class TokenTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="Hello", slug="hello")
+
+    def test_a_token_names_its_target_for_every_kind_of_key(self):
+        note = Note.objects.create(text="n")
+        page = Page.objects.create(slug="p", title="P")
+        for target in (self.article, note, page):
+            found, issued = read_token(make_token(target))
+            assert found == target
+            assert abs(issued.timestamp() - time.time()) < 5
+
+    def test_a_token_is_signed(self):
+        token = make_token(self.article)
+        with self.assertRaises(BadTarget):
+            read_token(token.replace(token[2], "A" if token[2] != "A" else "B", 1))
+
+    @override_settings(COMMENTS_PLUGIN={"TOKEN_MAX_AGE": 10})
+    def test_a_token_expires_after_token_max_age(self):
+        with mock.patch("time.time", return_value=time.time() - 11):
+            token = make_token(self.article)
+        with self.assertRaisesMessage(BadTarget, "expired"):
+            read_token(token)
+
+    def test_a_validly_signed_token_with_bad_data_is_refused(self):
+        for data in ({}, {"ct": "x", "pk": 1, "t": 0}, {"ct": 1, "pk": 1, "t": "x"}, [1, 2]):
+            with self.assertRaises(BadTarget):
+                read_token(signing.dumps(data, salt=TOKEN_SALT))
+
+
+class CommentFormTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="Hello", slug="hello")
+        cls.other = Article.objects.create(title="Other", slug="other")
+
+    def form(self, target=None, user=None, **extra) -> CommentForm:
+        target = target or self.article
+        return CommentForm(target, data=form_data(target, **extra), user=user)
+
+    def test_a_complete_form_is_valid(self):
+        form = self.form()
+        assert form.is_valid(), form.errors
+        assert form.token_age.total_seconds() >= 59
+
+    def test_name_email_and_comment_are_required_and_website_is_not(self):
+        form = self.form(name="", email="", body="", url="")
+        assert not form.is_valid()
+        assert set(form.errors) == {"name", "email", "body"}
+
+    def test_a_token_for_another_page_is_refused(self):
+        form = self.form(token=make_token(self.other))
+        assert not form.is_valid()
+        assert "This form belongs to another page." in form.errors["token"]
+
+    def test_the_website_must_be_http_or_https(self):
+        assert self.form(url="https://ok.example/").is_valid()
+        assert self.form(url="http://ok.example/").is_valid()
+        for url in ("ftp://x.example/", "javascript:alert(1)", "mailto:a@b.example"):
+            form = self.form(url=url)
+            assert not form.is_valid(), url
+            assert "url" in form.errors
+
+    def test_body_newlines_are_normalised(self):
+        form = self.form(body="a\r\nb\rc")
+        assert form.is_valid()
+        assert form.cleaned_data["body"] == "a\nb\nc"
+
+    @override_settings(COMMENTS_PLUGIN={"MAX_LENGTH": 10})
+    def test_max_length_is_read_when_the_form_is_made(self):
+        form = self.form(body="x" * 11)
+        assert not form.is_valid()
+        assert form.fields["body"].widget.attrs["maxlength"] == "10"
+
+    def test_a_parent_must_be_on_the_same_object_and_visible(self):
+        here = make_comment(self.article)
+        there = make_comment(self.other)
+        held = make_comment(self.article, status=Status.PENDING)
+        spam = make_comment(self.article, status=Status.SPAM)
+        assert self.form(parent=here.pk).is_valid()
+        # A held comment can be replied to by its author (who can see it).
+        assert self.form(parent=held.pk).is_valid()
+        for bad in (there, spam):
+            form = self.form(parent=bad.pk)
+            assert not form.is_valid()
+            assert form.errors["parent"] == ["The comment you replied to is not on this page."]
+
+    def test_the_parent_is_exposed_after_cleaning(self):
+        here = make_comment(self.article)
+        form = self.form(parent=here.pk)
+        assert form.is_valid()
+        assert form.parent_comment == here
+
+    @override_settings(COMMENTS_PLUGIN={"MAX_DEPTH": 1})
+    def test_a_parent_at_the_depth_limit_is_refused(self):
+        root = make_comment(self.article)
+        child = make_comment(self.article, parent=root)
+        assert self.form(parent=root.pk).is_valid()
+        form = self.form(parent=child.pk)
+        assert not form.is_valid()
+        assert form.errors["parent"] == ["This discussion does not allow replies this deep."]
+
+    def test_members_have_no_name_email_or_remember_fields(self):
+        user = get_user_model().objects.create_user("mem")
+        form = self.form(user=user, name="", email="")
+        assert "name" not in form.fields and "email" not in form.fields
+        assert "remember" not in form.fields
+        assert form.is_valid(), form.errors
+
+    def test_every_visible_label_is_set(self):
+        form = CommentForm(self.article)
+        labels = {name: str(field.label) for name, field in form.fields.items()}
+        assert labels["name"] == "Name" and labels["email"] == "Email"
+        assert labels["url"] == "Website" and labels["body"] == "Comment"

@@ -1,0 +1,89 @@
+import io
+import json
+import tempfile
+from pathlib import Path
+
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+
+from comments_plugin.models import Comment, ModerationEvent
+from tests.testapp.models import Article
+
+
+def record(key, article, *, parent=None, **extra):
+    return {
+        "key": key,
+        "target": {"model": "testapp.article", "pk": str(article.pk)},
+        "parent": parent,
+        "status": "approved",
+        "submitted_at": "2024-01-01T10:00:00+01:00",
+        "author_name": key,
+        "body": f"body of {key}",
+        **extra,
+    }
+
+
+class JSONLinesImportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="A", slug="a")
+
+    def write(self, tmp, lines):
+        path = Path(tmp) / "in.jsonl"
+        path.write_text("".join(line if isinstance(line, str) else json.dumps(line) + "\n" for line in lines))
+        return str(path)
+
+    def run_import(self, path, *args):
+        out, err = io.StringIO(), io.StringIO()
+        call_command("comments_import", "jsonl", path, "--no-input", *args, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    def test_children_before_parents_and_blank_lines_are_fine(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = self.write(tmp, [
+                record("jsonl:3", self.article, parent="jsonl:2"),
+                "\n",
+                record("jsonl:2", self.article, parent="jsonl:1"),
+                record("jsonl:1", self.article),
+            ])
+            self.run_import(path)
+        one, two, three = (Comment.objects.get(import_id=str(n)) for n in (1, 2, 3))
+        assert (two.parent_id, two.thread_id, two.depth) == (one.pk, one.pk, 1)
+        assert (three.parent_id, three.thread_id, three.depth) == (two.pk, one.pk, 2)
+        assert one.submitted_at.isoformat() == "2024-01-01T09:00:00+00:00"
+
+    def test_a_bad_line_names_its_number_and_nothing_is_imported(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = self.write(tmp, [record("jsonl:1", self.article), "{not json\n"])
+            with self.assertRaisesMessage(CommandError, "line 2 is not a comment record"):
+                self.run_import(path)
+        assert Comment.objects.count() == 0
+        assert ModerationEvent.objects.count() == 0
+
+    def test_an_unknown_status_is_refused(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = self.write(tmp, [record("jsonl:1", self.article, status="published")])
+            with self.assertRaisesMessage(CommandError, "unknown status 'published'"):
+                self.run_import(path)
+
+    def test_targets_missing_on_this_site_are_reported(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            gone = record("jsonl:1", self.article)
+            gone["target"] = {"model": "testapp.article", "pk": "999"}
+            unknown = record("jsonl:2", self.article)
+            unknown["target"] = {"model": "blog.entry", "pk": "1"}
+            path = self.write(tmp, [gone, unknown, record("jsonl:3", self.article)])
+            _out, err = self.run_import(path)
+        assert "testapp.article 999: 1" in err
+        assert "blog.entry 1: 1" in err
+        assert Comment.objects.count() == 1
+
+    def test_model_and_match_remap_targets_to_another_site(self):
+        other = Article.objects.create(title="B", slug="b")
+        with tempfile.TemporaryDirectory() as tmp:
+            moved = record("jsonl:1", self.article)
+            moved["target"] = {"model": "news.story", "pk": "b"}
+            path = self.write(tmp, [moved])
+            # Here the old site's primary keys were the slugs.
+            self.run_import(path, "--model", "testapp.Article", "--match", "slug")
+        assert Comment.objects.get().content_object == other
