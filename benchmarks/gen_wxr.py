@@ -14,7 +14,20 @@ import random
 from xml.sax.saxutils import escape
 
 STATUSES = ["1"] * 85 + ["0"] * 8 + ["spam"] * 5 + ["trash"] * 2
-WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor".split()
+WORDS = [
+    "lorem",
+    "ipsum",
+    "dolor",
+    "sit",
+    "amet",
+    "consectetur",
+    "adipiscing",
+    "elit",
+    "sed",
+    "do",
+    "eiusmod",
+    "tempor",
+]
 
 
 def comment(cid: int, parent: int, rng: random.Random) -> str:
@@ -39,7 +52,9 @@ def comment(cid: int, parent: int, rng: random.Random) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("count", type=int)
     parser.add_argument("output")
     parser.add_argument("--per-post", type=int, default=100)
@@ -64,7 +79,10 @@ def main() -> None:
             n = min(args.per_post, args.count - cid)
             ids = list(range(cid + 1, cid + n + 1))
             cid += n
-            parents = {i: (rng.choice(ids[:k]) if k and rng.random() < 0.2 else 0) for k, i in enumerate(ids)}
+            parents = {
+                i: (rng.choice(ids[:k]) if k and rng.random() < 0.2 else 0)
+                for k, i in enumerate(ids)
+            }
             # Shuffle a little: some replies come before their parents in the file.
             order = ids[:]
             for k in range(0, len(order) - 1, 7):

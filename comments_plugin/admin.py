@@ -16,19 +16,18 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connections
+from django.db import connections, models
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, get_script_prefix, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from comments_plugin import operations
 from comments_plugin.models import Comment, Flag, ModerationEvent, Rule, Status
@@ -44,6 +43,8 @@ REASON_CHOICES_KEY = "comments_plugin:admin:reason-choices"
 REASON_SAMPLE = 1000
 
 Operation = Callable[..., bool]
+#: A primary key no real comment has, reversed once and replaced by each row's.
+ROW_URL_SENTINEL = 987654321987
 
 #: Row buttons and bulk actions: name → (operation, button label, done message).
 ACTIONS: dict[str, tuple[Operation, Any]] = {
@@ -123,9 +124,7 @@ def counts_by_type_and_status(request: HttpRequest) -> dict[tuple[int, str], int
     cached = getattr(request, "_comments_plugin_counts", None)
     if cached is None:
         rows = (
-            Comment.objects.order_by()
-            .values_list("content_type", "status")
-            .annotate(n=Count("pk"))
+            Comment.objects.order_by().values_list("content_type", "status").annotate(n=Count("pk"))
         )
         cached = {(type_id, status): n for type_id, status, n in rows}
         request._comments_plugin_counts = cached  # type: ignore[attr-defined]
@@ -277,7 +276,13 @@ class FlagInline(ReadOnlyInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("author_column", "comment_column", "status_column", "spam_column", "submitted_at")
+    list_display = (
+        "author_column",
+        "comment_column",
+        "status_column",
+        "spam_column",
+        "submitted_at",
+    )
     list_display_links = ("submitted_at",)
     list_filter = (
         StatusFilter,
@@ -304,7 +309,10 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     fieldsets = (
         (None, {"fields": ("in_response_to", "status_column", "body")}),
-        (_("Author"), {"fields": ("author_name", "author_email", "author_url", "user", "author_record")}),
+        (
+            _("Author"),
+            {"fields": ("author_name", "author_email", "author_url", "user", "author_record")},
+        ),
         (_("Spam check"), {"fields": ("spam_score", "verdicts")}),
         (_("Details"), {"fields": ("submitted_at", "ip_address", "user_agent", "flag_count")}),
     )
@@ -321,7 +329,9 @@ class CommentAdmin(admin.ModelAdmin):
         "flag_count",
     )
     inlines = [FlagInline, ModerationEventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/comments_plugin/comment/change_list.html"
+    change_form_template = "admin/comments_plugin/comment/change_form.html"
 
     # Permissions ---------------------------------------------------------------------------
 
@@ -341,7 +351,7 @@ class CommentAdmin(admin.ModelAdmin):
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         # Replies, reports and the audit trail go with a comment; a moderator allowed to
         # delete comments needs no delete permission on those models too.
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        deleted, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)
         return deleted, model_count, set(), protected
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
@@ -405,6 +415,7 @@ class CommentAdmin(admin.ModelAdmin):
         if current in (Status.SPAM, Status.TRASH) and counts[current] and can_moderate(request):
             empty_url = self._url("empty", current)
         context = {
+            "title": _("Comments"),
             "status_views": views,
             "empty_url": empty_url,
             "empty_label": _("Empty spam") if current == Status.SPAM else _("Empty trash"),
@@ -413,9 +424,32 @@ class CommentAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context=context)
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        buttons = []
+        comment = self.get_object(request, unquote(object_id)) if can_moderate(request) else None
+        if comment is not None:
+            buttons = [
+                {"url": self._url("moderate", comment.pk, name), "label": ACTIONS[name][1]}
+                for name in ROW_ACTIONS.get(comment.status, ())
+            ]
+        context = {"moderation_buttons": buttons, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
     def _url(self, name: str, *args: Any) -> str:
         info = self.admin_site.name, self.opts.app_label, self.opts.model_name
         return reverse("{}:{}_{}_".format(*info) + name, args=args)
+
+    def _row_url(self, name: str, pk: int, action: str = "") -> str:
+        """``_url(name, pk[, action])`` without a ``reverse()`` per row: a page has hundreds."""
+        key = (get_script_prefix(), name, action)
+        cache_ = self.__dict__.setdefault("_row_url_parts", {})
+        if key not in cache_:
+            url = self._url(name, ROW_URL_SENTINEL, *([action] if action else []))
+            cache_[key] = url.split(str(ROW_URL_SENTINEL), 1)
+        head, tail = cache_[key]
+        return f"{head}{pk}{tail}"
 
     # Columns -------------------------------------------------------------------------------
 
@@ -468,7 +502,7 @@ class CommentAdmin(admin.ModelAdmin):
         text = format_html(gettext("In response to {}"), link)
         if obj.parent_id:
             parent = format_html(
-                '<a href="{}">#{}</a>', self._url("change", obj.parent_id), obj.parent_id
+                '<a href="{}">#{}</a>', self._row_url("change", obj.parent_id), obj.parent_id
             )
             text = format_html("{} ({})", text, format_html(gettext("reply to {}"), parent))
         return text
@@ -478,7 +512,7 @@ class CommentAdmin(admin.ModelAdmin):
             format_html(
                 '<button type="submit" form="cp-row-action" formaction="{}" class="button '
                 'cp-action cp-action-{}">{}</button>',
-                self._url("moderate", obj.pk, name),
+                self._row_url("moderate", obj.pk, name),
                 name,
                 ACTIONS[name][1],
             )
@@ -495,14 +529,14 @@ class CommentAdmin(admin.ModelAdmin):
                     gettext("Reply"),
                     obj.pk,
                     gettext("Your reply"),
-                    self._url("moderate", obj.pk, "reply"),
+                    self._row_url("moderate", obj.pk, "reply"),
                     gettext("Post reply"),
                 )
             )
         buttons.append(
             format_html(
                 '<a class="cp-action cp-action-edit" href="{}">{}</a>',
-                self._url("change", obj.pk),
+                self._row_url("change", obj.pk),
                 gettext("Edit"),
             )
         )
@@ -537,10 +571,7 @@ class CommentAdmin(admin.ModelAdmin):
         items = format_html_join(
             "",
             '<li title="{}">{}: {}</li>',
-            (
-                (r.get("message", ""), r.get("filter", ""), self._reason_text(r))
-                for r in reasons
-            ),
+            ((r.get("message", ""), r.get("filter", ""), self._reason_text(r)) for r in reasons),
         )
         return format_html(
             '<span class="cp-score">{}</span>{}',
@@ -696,7 +727,9 @@ class CommentAdmin(admin.ModelAdmin):
     def trash_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._bulk(request, queryset, "trash")
 
-    @admin.action(description=_("Restore selected comments from the trash"), permissions=["moderate"])
+    @admin.action(
+        description=_("Restore selected comments from the trash"), permissions=["moderate"]
+    )
     def restore_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._bulk(request, queryset, "restore")
 
@@ -712,7 +745,7 @@ class CommentAdmin(admin.ModelAdmin):
         return actions
 
     def empty_view(self, request: HttpRequest, status: str) -> HttpResponse:
-        """"Empty spam" / "Empty trash": a confirmation page, then one purge."""
+        """The "Empty spam" and "Empty trash" buttons: a confirmation page, then one purge."""
         if not can_moderate(request):
             raise PermissionDenied
         if status not in (Status.SPAM, Status.TRASH):
@@ -768,7 +801,14 @@ class RuleAdmin(admin.ModelAdmin):
 class FlagAdmin(admin.ModelAdmin):
     """Readers' reports, newest first; acted upon from the comment itself."""
 
-    list_display = ("comment_link", "comment_status", "reporter", "ip_address", "reason", "created_at")
+    list_display = (
+        "comment_link",
+        "comment_status",
+        "reporter",
+        "ip_address",
+        "reason",
+        "created_at",
+    )
     list_select_related = ("comment", "user")
     list_filter = (("created_at", admin.DateFieldListFilter),)
     search_fields = ("reason", "comment__body", "comment__author_name")
@@ -793,7 +833,9 @@ class FlagAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("comment"), ordering="comment")
     def comment_link(self, obj: Flag) -> SafeString:
-        url = reverse(f"{self.admin_site.name}:comments_plugin_comment_change", args=[obj.comment_id])
+        url = reverse(
+            f"{self.admin_site.name}:comments_plugin_comment_change", args=[obj.comment_id]
+        )
         return format_html('<a href="{}">{}</a>', url, obj.comment)
 
     @admin.display(description=_("status"), ordering="comment__status")

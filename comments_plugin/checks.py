@@ -15,6 +15,7 @@ INT_SETTINGS = (
     "PAGE_SIZE",
     "MAX_LENGTH",
     "AVATAR_SIZE",
+    "LIST_CACHE_TIMEOUT",
     "COOKIE_MAX_AGE",
     "TOKEN_MAX_AGE",
     "MAX_REQUEST_SIZE",
@@ -22,12 +23,25 @@ INT_SETTINGS = (
     "FLAG_RATE_LIMIT",
 )
 OPTIONAL_DAYS = ("PURGE_SPAM_AFTER", "PURGE_TRASH_AFTER", "ANONYMISE_IP_AFTER")
+# Real booleans only: a string such as "false" is truthy and would, say, turn Gravatar on.
+BOOL_SETTINGS = (
+    "ORDER_NEWEST_FIRST",
+    "ALLOW_PREVIEW",
+    "GRAVATAR",
+    "REQUIRE_LOGIN",
+    "MODERATE_ALL",
+    "NOTIFY_MODERATORS",
+    "NOTIFY_AUTHOR",
+    "HOLD_FIRST_TIME",
+    "ALLOW_ANONYMOUS_FLAGS",
+)
 
 
 def register() -> None:
     checks.register(check_settings, "comments_plugin")
     checks.register(check_spam_filters, "comments_plugin")
     checks.register(check_dependencies, "comments_plugin")
+    checks.register(check_import_resolver, "comments_plugin")
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -64,6 +78,14 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                 checks.Error(
                     f"COMMENTS_PLUGIN['{name}'] must be None or a whole number of days ≥ 0.",
                     id="comments_plugin.E004",
+                )
+            )
+    for name in BOOL_SETTINGS:
+        if name in raw and not isinstance(raw[name], bool):
+            errors.append(
+                checks.Error(
+                    f"COMMENTS_PLUGIN['{name}'] must be True or False.",
+                    id="comments_plugin.E007",
                 )
             )
     try:
@@ -162,3 +184,22 @@ def check_dependencies(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
             )
         )
     return errors
+
+
+def check_import_resolver(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    path = conf.IMPORT_RESOLVER
+    if not path:
+        return []
+    try:
+        resolver = import_string(path)
+    except ImportError:
+        resolver = None
+    if not callable(resolver):
+        return [
+            checks.Error(
+                f"COMMENTS_PLUGIN['IMPORT_RESOLVER'] {path!r} is not an importable function.",
+                hint="Give the dotted path of a function(thread) -> object or None (docs/migrating.rst).",
+                id="comments_plugin.E030",
+            )
+        ]
+    return []

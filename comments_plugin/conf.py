@@ -23,6 +23,7 @@ DEFAULT_SPAM_FILTERS: list[dict[str, Any]] = [
     {"NAME": "comments_plugin.spam.filters.script.UnexpectedScriptFilter"},
     {"NAME": "comments_plugin.spam.filters.gibberish.GibberishFilter"},
     {"NAME": "comments_plugin.spam.filters.praise.GenericPraiseFilter"},
+    {"NAME": "comments_plugin.spam.filters.promotion.SelfPromotionFilter"},
     {"NAME": "comments_plugin.spam.filters.rules.RulesFilter"},
     {"NAME": "comments_plugin.spam.filters.known_spammer.KnownSpammerFilter"},
     {"NAME": "comments_plugin.spam.filters.trusted.TrustedCommenterFilter"},
@@ -31,12 +32,17 @@ DEFAULT_SPAM_FILTERS: list[dict[str, Any]] = [
 
 DEFAULTS: dict[str, Any] = {
     # Display
+    # Levels of replies under a top-level comment (which is level 0); 0 allows no replies.
     "MAX_DEPTH": 5,
+    # Top-level threads per list page (a thread is never split); 0 shows every comment.
     "PAGE_SIZE": 50,
     "MAX_LENGTH": 5000,
     "ORDER_NEWEST_FIRST": False,
     "ALLOW_PREVIEW": True,
     "AVATAR_SIZE": 48,
+    # Seconds to keep a rendered comment list in the default cache (0: not cached). Any
+    # post, status change, edit or deletion on the object makes the cached copy stale.
+    "LIST_CACHE_TIMEOUT": 0,
     "GRAVATAR": False,
     "GRAVATAR_DEFAULT": "identicon",
     "COOKIE_MAX_AGE": 60 * 60 * 24 * 365,
@@ -113,6 +119,10 @@ class Settings:
     @property
     def AVATAR_SIZE(self) -> int:
         return int(self._get("AVATAR_SIZE"))
+
+    @property
+    def LIST_CACHE_TIMEOUT(self) -> int:
+        return int(self._get("LIST_CACHE_TIMEOUT"))
 
     @property
     def GRAVATAR(self) -> bool:

@@ -50,14 +50,19 @@ def comment_record(comment: Any, content_types: dict[int, ContentType]) -> dict[
     """One JSON Lines record. ``parent`` is the parent's ``key``; dates are ISO 8601 with offset."""
     content_type = content_types.get(comment.content_type_id)
     if content_type is None:
-        content_type = content_types[comment.content_type_id] = ContentType.objects.get_for_id(comment.content_type_id)
+        content_type = content_types[comment.content_type_id] = ContentType.objects.get_for_id(
+            comment.content_type_id
+        )
     parent = None
     if comment.parent_id is not None:
         parent = comment_key(comment.parent_source, comment.parent_import_id, comment.parent_id)
     return {
         "key": comment_key(comment.import_source, comment.import_id, comment.pk),
         "id": comment.pk,
-        "target": {"model": f"{content_type.app_label}.{content_type.model}", "pk": comment.object_pk},
+        "target": {
+            "model": f"{content_type.app_label}.{content_type.model}",
+            "pk": comment.object_pk,
+        },
         "parent": parent,
         "depth": comment.depth,
         "status": comment.status,
@@ -80,11 +85,9 @@ def comment_record(comment: Any, content_types: dict[int, ContentType]) -> dict[
 
 def export_jsonl(out: IO[str], queryset: models.QuerySet[Comment] | None = None) -> int:
     """Write one JSON object per line; returns how many comments were written."""
-    content_types: dict[int, ContentType] = {}
     count = 0
-    for comment in export_queryset(queryset).iterator(chunk_size=2000):
-        out.write(json.dumps(comment_record(comment, content_types), ensure_ascii=False))
-        out.write("\n")
+    for line in iter_lines(queryset):
+        out.write(line)
         count += 1
     return count
 

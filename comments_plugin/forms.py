@@ -41,15 +41,24 @@ def make_token(target: models.Model) -> str:
     )
 
 
-def read_token(token: str) -> tuple[models.Model, datetime.datetime]:
-    """The target and issue time of a token; raises :class:`BadTarget`."""
+def read_token(
+    token: str, *, known: models.Model | None = None
+) -> tuple[models.Model, datetime.datetime]:
+    """The target and issue time of a token; raises :class:`BadTarget`.
+
+    ``known`` is a target already loaded (the form's own): when the token names it, it is
+    returned as it is instead of being read from the database a second time.
+    """
     try:
         data = signing.loads(str(token), salt=TOKEN_SALT, max_age=conf.TOKEN_MAX_AGE)
         ct = ContentType.objects.get_for_id(int(data["ct"]))
         model = ct.model_class()
         if model is None:
             raise BadTarget(_("The page you commented on no longer exists."))
-        target = model._default_manager.get(pk=data["pk"])
+        if known is not None and type(known) is model and str(known.pk) == str(data["pk"]):
+            target = known
+        else:
+            target = model._default_manager.get(pk=data["pk"])
         issued = datetime.datetime.fromtimestamp(int(data["t"]), tz=datetime.UTC)
     except signing.SignatureExpired as exc:
         raise BadTarget(
@@ -72,9 +81,17 @@ def validate_http_url(value: str) -> None:
 class CommentForm(forms.Form):
     """The "Leave a Reply" form. Bound with ``target``; ``user`` drops name/email for members."""
 
-    name = forms.CharField(label=_("Name"), max_length=100, strip=True)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(
-        label=_("Email"), max_length=254, help_text=_("Your email address will not be published.")
+        label=_("Email"),
+        max_length=254,
+        help_text=_("Your email address will not be published."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     url = forms.URLField(
         label=_("Website"),
@@ -82,6 +99,7 @@ class CommentForm(forms.Form):
         max_length=200,
         assume_scheme="https",
         validators=[validate_http_url],
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 8, "cols": 45}))
     remember = forms.BooleanField(
@@ -127,7 +145,7 @@ class CommentForm(forms.Form):
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]
         try:
-            target, issued = read_token(token)
+            target, issued = read_token(token, known=self.target)
         except BadTarget as exc:
             raise ValidationError(str(exc), code="bad_token") from exc
         if type(target) is not type(self.target) or str(target.pk) != str(self.target.pk):

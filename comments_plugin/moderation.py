@@ -128,16 +128,19 @@ class CommentPolicy:
         if self.hold_after is not None:
             age = self._age_days(obj)
             if age is not None and age >= self.hold_after:
-                return str(_("The discussion is older than %(days)d days.") % {"days": self.hold_after})
+                return str(
+                    _("The discussion is older than %(days)d days.") % {"days": self.hold_after}
+                )
         if conf.HOLD_FIRST_TIME if self.hold_first_time is None else self.hold_first_time:
             approved = Comment.objects.filter(status=Status.APPROVED)
             if comment.user_id is not None:
                 known = approved.filter(user_id=comment.user_id).exists()
             else:
                 # Without an address there is nobody to recognise: hold.
-                known = bool(comment.author_email) and approved.filter(
-                    author_email__iexact=comment.author_email
-                ).exists()
+                known = (
+                    bool(comment.author_email)
+                    and approved.filter(author_email__iexact=comment.author_email).exists()
+                )
             if not known:
                 return str(_("First comment from this author."))
         return None
@@ -152,14 +155,22 @@ class Moderator:
     def register(
         self, model_or_iterable: Any, policy_class: type[CommentPolicy] = CommentPolicy
     ) -> None:
-        models_ = model_or_iterable if isinstance(model_or_iterable, list | tuple) else [model_or_iterable]
+        models_ = (
+            model_or_iterable
+            if isinstance(model_or_iterable, list | tuple)
+            else [model_or_iterable]
+        )
         for model in models_:
             if model in self._registry:
                 raise AlreadyRegistered(f"{model.__name__} already has a comment policy.")
             self._registry[model] = policy_class(model)
 
     def unregister(self, model_or_iterable: Any) -> None:
-        models_ = model_or_iterable if isinstance(model_or_iterable, list | tuple) else [model_or_iterable]
+        models_ = (
+            model_or_iterable
+            if isinstance(model_or_iterable, list | tuple)
+            else [model_or_iterable]
+        )
         for model in models_:
             if model not in self._registry:
                 raise NotRegistered(f"{model.__name__} has no comment policy.")

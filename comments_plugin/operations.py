@@ -8,13 +8,15 @@ so the learning filter, notifications and caches always hear about it.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,7 +153,7 @@ def post_comment(
         # Moderators' own comments are never held by their own queue.
         verdicts.append(Verdict(filter="moderator", code="moderator", message=_("Posted by a moderator.")))
         decision = Decision.APPROVE
-    elif decision == Decision.APPROVE:
+    elif decision == Decision.APPROVE and not submission.is_moderator:
         reason = policy.hold_reason(comment, target, request)
         if reason:
             verdicts.append(Verdict(filter="policy", code="policy", message=reason))
@@ -283,7 +285,9 @@ def reply(parent: Comment, body: str, *, user: Any, request: HttpRequest | None 
             to_status=comment.status,
             created_at=comment.submitted_at,
         )
-    comment_was_posted.send(sender=Comment, comment=comment, request=request, decision=Decision.APPROVE)
+    comment_was_posted.send(
+        sender=Comment, comment=comment, request=request, decision=Decision.APPROVE
+    )
     return comment
 
 
@@ -328,20 +332,124 @@ def flag(
 def delete_permanently(comments: Iterable[Comment] | models.QuerySet[Comment]) -> int:
     """Delete comments (and their replies) for good. Returns how many rows went."""
     pks = [c.pk for c in comments]
-    deleted, per_model = Comment.objects.filter(pk__in=pks).delete()
+    _deleted, per_model = Comment.objects.filter(pk__in=pks).delete()
     return per_model.get(Comment._meta.label, 0)
 
 
 def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run: bool = False) -> int:
-    """Delete every comment with ``status`` (spam or trash), optionally only older ones."""
+    """Delete every comment with ``status`` (spam or trash), optionally only older ones.
+
+    Age counts from when the comment got that status (its latest audit row), so a years-old
+    comment trashed today is kept for the whole retention period. A comment with replies in
+    another status stays: deleting it would take those replies (its thread) with it.
+    """
     if status not in (Status.SPAM, Status.TRASH):
         raise ValueError("Only spam and trash can be purged.")
     qs = Comment.objects.filter(status=status)
     if older_than is not None:
-        qs = qs.filter(submitted_at__lt=timezone.now() - older_than)
+        entered = (
+            ModerationEvent.objects.filter(comment_id=OuterRef("pk"), to_status=status)
+            .order_by("-created_at", "-pk")
+            .values("created_at")[:1]
+        )
+        qs = qs.annotate(status_since=Coalesce(Subquery(entered), F("submitted_at"))).filter(
+            status_since__lt=timezone.now() - older_than
+        )
+    others = Comment.objects.exclude(status=status)
+    qs = qs.exclude(pk__in=others.filter(parent__isnull=False).values("parent_id")).exclude(
+        pk__in=others.filter(thread__isnull=False).values("thread_id")
+    )
     if dry_run:
         return qs.count()
     return delete_permanently(qs.only("pk"))
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = re.sub(re.escape(secret), "[erased]", text, flags=re.IGNORECASE)
+    return text
+
+
+def erase_personal_data(
+    email: str,
+    *,
+    remove_body: bool = False,
+    user: Any = None,
+    source: str = "",
+    dry_run: bool = False,
+) -> int:
+    """Anonymise every comment written with ``email``; returns how many there were.
+
+    The name becomes "Anonymous"; e-mail, website, IP address, user agent and the link to
+    a user account are cleared, and the address or IP is blanked out of spam reasons and
+    audit reasons. The body stays unless ``remove_body`` replaces it with "[deleted]"
+    (replies keep their place in the thread). The status and the audit trail are kept, and
+    one ``"erase"`` audit row records that the erasure happened.
+    """
+    email = email.strip()
+    if not email:
+        raise ValueError("An e-mail address is required.")
+    moderator_user = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        comments = list(
+            Comment.objects.select_for_update().filter(author_email__iexact=email).order_by("pk")
+        )
+        if dry_run:
+            return len(comments)
+        reason = _("Personal data erased.")
+        if remove_body:
+            reason = _("Personal data and comment text erased.")
+        for comment in comments:
+            secrets = {email, comment.author_email, comment.ip_address or "", comment.author_url}
+            comment.spam_reasons = [
+                {k: _scrub(v, secrets) if isinstance(v, str) else v for k, v in entry.items()}
+                if isinstance(entry, dict)
+                else entry
+                for entry in comment.spam_reasons or []
+            ]
+            for event in ModerationEvent.objects.filter(comment_id=comment.pk).exclude(reason=""):
+                scrubbed = _scrub(event.reason, secrets)
+                if scrubbed != event.reason:
+                    ModerationEvent.objects.filter(pk=event.pk).update(reason=scrubbed)
+            comment.author_name = _("Anonymous")
+            comment.author_email = ""
+            comment.author_url = ""
+            comment.ip_address = None
+            comment.user_agent = ""
+            comment.user = None
+            if remove_body:
+                comment.body = _("[deleted]")
+            comment.save(
+                update_fields=[
+                    "author_name", "author_email", "author_url", "ip_address", "user_agent",
+                    "user", "body", "spam_reasons",
+                ]
+            )  # fmt: skip
+            ModerationEvent.objects.create(
+                comment_id=comment.pk,
+                actor=moderator_user,
+                source=source or ("moderator" if moderator_user else "system"),
+                action="erase",
+                from_status=comment.status,
+                to_status=comment.status,
+                reason=reason,
+            )
+    return len(comments)
+
+
+def anonymise_ips(older_than: datetime.timedelta, *, dry_run: bool = False) -> tuple[int, int]:
+    """Forget the IP addresses of comments and reports older than ``older_than``.
+
+    Returns ``(comments, reports)`` changed. Nothing else about them changes.
+    """
+    cutoff = timezone.now() - older_than
+    comments = Comment.objects.filter(ip_address__isnull=False, submitted_at__lt=cutoff)
+    reports = Flag.objects.filter(ip_address__isnull=False, created_at__lt=cutoff)
+    if dry_run:
+        return comments.count(), reports.count()
+    with transaction.atomic():
+        return comments.update(ip_address=None), reports.update(ip_address=None)
 
 
 def import_comments(

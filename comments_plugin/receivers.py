@@ -81,6 +81,13 @@ def _notify_author(comment: Any, request: Any) -> None:
         _enqueue_later(tasks.notify_author, comment.pk, _base_url(request))
 
 
+def _comment_list_changed(*, instance: Any = None, comment: Any = None, **kwargs: Any) -> None:
+    from comments_plugin.rendering import bump_list_version
+
+    changed = comment if comment is not None else instance
+    bump_list_version(changed.content_type_id, changed.object_pk)
+
+
 def connect() -> None:
     from comments_plugin.signals import comment_status_changed, comment_was_posted
 
@@ -99,4 +106,13 @@ def connect() -> None:
     )
     post_delete.connect(
         _rule_changed, sender="comments_plugin.Rule", dispatch_uid="comments_plugin.rule_deleted"
+    )
+    # A cached comment list goes stale on every post (a save), status change, edit and deletion.
+    for signal, uid in (
+        (post_save, "comments_plugin.list_saved"),
+        (post_delete, "comments_plugin.list_deleted"),
+    ):
+        signal.connect(_comment_list_changed, sender="comments_plugin.Comment", dispatch_uid=uid)
+    comment_status_changed.connect(
+        _comment_list_changed, dispatch_uid="comments_plugin.list_status_changed"
     )

@@ -6,6 +6,11 @@ the template engine. :func:`render_comments` writes the same markup with plain s
 formatting, computing what is shared (translated labels, URL prefixes, avatar URLs per
 author, the date format) once per list instead of once per comment.
 
+With ``LIST_CACHE_TIMEOUT`` set, the whole rendered list is also kept in Django's default
+cache under a per-object version that every post, status change, edit and deletion
+replaces (:func:`bump_list_version`, connected in ``receivers.py``), so a cached list is
+never shown after a change.
+
 The ``list.html`` template still wraps the result and still receives every
 :class:`~comments_plugin.threads.Node`, so a site that wants its own per-comment markup
 overrides ``list.html`` and loops over ``nodes`` itself (slower, but entirely its own).
@@ -13,21 +18,29 @@ overrides ``list.html`` and loops over ``nodes`` itself (slower, but entirely it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import datetime
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from comments_plugin import avatars, markup
+from comments_plugin.conf import conf
 
 if TYPE_CHECKING:
     from comments_plugin.threads import Node
+
+# ``django.utils.html.escape`` is ``html.escape`` plus a lazy-string wrapper and SafeString,
+# which made it forty times slower; the escaping itself is the same.
 
 # A placeholder primary key that no real URL pattern produces by accident, replaced per comment.
 _PK = 987654321987
@@ -53,7 +66,7 @@ def render_comments(
     or with the list page in front of it); it is escaped here.
     """
     use_tz = timezone.get_current_timezone() if _aware(nodes) else None
-    date_format = get_format("DATETIME_FORMAT")
+    format_when = _date_formatter(get_format("DATETIME_FORMAT"))
     awaiting = escape(gettext("Your comment is awaiting moderation."))
     reply_label = escape(gettext("Reply"))
     report_label = escape(gettext("Report"))
@@ -61,21 +74,25 @@ def render_comments(
     reply_prefix = escape(reply_prefix)
     flag_head, flag_tail = _url_parts("comments_plugin:flag")
     size = str(avatar_size)
+    # Per author, not per comment: long threads are a few people talking.
     avatar_for: dict[str, str] = {}
+    names: dict[str, str] = {}
     out: list[str] = []
     append = out.append
     for node in nodes:
         c = node.comment
         pk = str(c.pk)
         pending = node.is_pending
-        name = escape(c.author_name)
+        name = names.get(c.author_name)
+        if name is None:
+            name = names[c.author_name] = escape(c.author_name)
         identity = avatars.comment_identity(c)
         avatar = avatar_for.get(identity)
         if avatar is None:
             avatar = avatar_for[identity] = escape(avatars.avatar_url(c, avatar_size))
         when = c.submitted_at
-        if use_tz is not None and timezone.is_aware(when):
-            when = timezone.localtime(when, use_tz)
+        if use_tz is not None and when.tzinfo is not None:
+            when = when.astimezone(use_tz)
         if c.author_url:
             author = (
                 f'<a href="{escape(c.author_url)}" rel="nofollow ugc noopener" class="url">'
@@ -91,24 +108,29 @@ def render_comments(
             'loading="lazy">\n'
             f'<b class="comment-author">{author}</b>\n'
             f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="'
-            f'{when.isoformat()}">{escape(format_date(when, date_format))}</time></a>\n'
+            f'{when.isoformat()}">{escape(format_when(when))}</time></a>\n'
         )
+        # Newlines exactly where the template this replaced had them, so the markup is the same.
         if pending:
-            append(f'<em class="comment-awaiting-moderation">{awaiting}</em>\n')
-        append(f'</footer>\n<div class="comment-content">{markup.render_body(c.body)}</div>\n')
-        if can_reply and not pending and node.depth + 1 <= max_depth:
+            append(f'<em class="comment-awaiting-moderation">{awaiting}</em>')
+        append(f'\n</footer>\n<div class="comment-content">{_body_html(c.body)}</div>\n')
+        # The stored depth, not the shown one: a reply hung higher up because its parent
+        # is hidden is still too deep to answer (tests/test_templatetags.py DepthTests).
+        if can_reply and not pending and c.depth < max_depth:
             # Like {% blocktranslate %}: the name is escaped, the translation is not.
             label = reply_to % {"name": name}
             append(
                 f'<div class="reply"><a rel="nofollow" class="comment-reply-link" '
                 f'href="{reply_prefix}{pk}#respond" data-comment-id="{pk}" '
-                f'aria-label="{label}">{reply_label}</a></div>\n'
+                f'aria-label="{label}">{reply_label}</a></div>'
             )
+        append("\n")
         if not pending:
             append(
                 f'<div class="report"><a rel="nofollow" class="comment-report-link" '
-                f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>\n'
+                f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>'
             )
+        append("\n")
         append("</article>\n")
         append('<ol class="children">' if node.has_children else "</li>")
         append("</ol></li>" * len(node.closes))
@@ -116,5 +138,114 @@ def render_comments(
     return mark_safe("".join(out))  # every value above went through escape()
 
 
+# Format characters whose output depends only on the date, or only on the time of day.
+# Any other character (time zone names, DST, epoch seconds, microseconds) is not memoised.
+_DATE_CHARS = frozenset("bdDEFjlLmMnNoStwWyYz")
+_TIME_CHARS = frozenset("aAfgGhHiPs")
+_FORMAT_CHARS = frozenset("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
+_formatted: dict[tuple[str, ...], str] = {}
+_FORMATTED_LIMIT = 50_000
+
+
+def _segments(fmt: str) -> list[tuple[str, str]] | None:
+    """Split a date format into runs that need only the date (``"d"``) or the time (``"t"``).
+
+    Literal text and backslash escapes stay with the run they are in, so each run is itself
+    a valid format. ``None`` when a character needs the whole datetime.
+    """
+    segments: list[tuple[str, str]] = []
+    kind, text, i = "", "", 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == "\\":
+            text += fmt[i : i + 2]
+            i += 2
+            continue
+        i += 1
+        if char not in _FORMAT_CHARS:
+            text += char
+            continue
+        char_kind = "d" if char in _DATE_CHARS else "t" if char in _TIME_CHARS else None
+        if char_kind is None:
+            return None
+        if kind and char_kind != kind:
+            segments.append((kind, text))
+            text = ""
+        kind = char_kind
+        text += char
+    segments.append((kind, text))
+    return segments
+
+
+def _date_formatter(fmt: str) -> Callable[[datetime.datetime], str]:
+    """``dateformat.format(value, fmt)``, remembering each date's and each minute's text.
+
+    Formatting one datetime with Django's translated month and a.m./p.m. names costs
+    tens of microseconds; a list of a thousand comments has a handful of distinct dates
+    and at most 1,440 distinct minutes, so the pieces are kept (per language, bounded).
+    """
+    segments = _segments(fmt)
+    if segments is None:
+        return lambda value: format_date(value, fmt)
+    language = get_language() or ""
+    if len(_formatted) > _FORMATTED_LIMIT:
+        _formatted.clear()
+
+    def piece(kind: str, text: str, value: datetime.datetime) -> str:
+        if kind == "d":
+            key: tuple[Any, ...] = (language, text, value.date())
+        elif kind == "t":
+            key = (language, text, value.hour, value.minute, value.second if "s" in text else 0)
+        else:
+            key = (language, text)
+        found = _formatted.get(key)
+        if found is None:
+            found = _formatted[key] = format_date(value, text)
+        return found
+
+    if len(segments) == 1:
+        kind, text = segments[0]
+        return lambda value: piece(kind, text, value)
+    return lambda value: "".join(piece(kind, text, value) for kind, text in segments)
+
+
 def _aware(nodes: Sequence[Node]) -> bool:
     return bool(nodes) and timezone.is_aware(nodes[0].comment.submitted_at)
+
+
+def _body_html(body: str) -> str:
+    """``markup.render_body``, skipping its regular expressions for the common one-line text."""
+    if "\n" in body or "\r" in body or "://" in body:
+        return markup.render_body(body)
+    return f"<p>{escape(body)}</p>" if body.strip() else ""
+
+
+def _version_key(content_type_id: int, object_pk: str) -> str:
+    return f"comments_plugin:list-version:{content_type_id}:{object_pk}"
+
+
+def bump_list_version(content_type_id: int, object_pk: Any) -> None:
+    """Make every cached list of this object stale (nothing to do with the cache off).
+
+    A fresh value rather than an increment: it works on every cache backend, and a version
+    key that was evicted can never come back with an old number.
+    """
+    if conf.LIST_CACHE_TIMEOUT > 0:
+        cache.set(_version_key(content_type_id, str(object_pk)), time.time_ns(), None)
+
+
+def cached_list_key(content_type_id: int, object_pk: Any, *parts: Any) -> str | None:
+    """The cache key of one rendering of an object's list, or ``None`` with the cache off.
+
+    ``parts`` are everything else the markup depends on (language, time zone, page, ...).
+    """
+    if conf.LIST_CACHE_TIMEOUT <= 0:
+        return None
+    key = _version_key(content_type_id, str(object_pk))
+    version = cache.get(key)
+    if version is None:
+        version = time.time_ns()
+        cache.add(key, version, None)
+        version = cache.get(key, version)
+    digest = hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"comments_plugin:list:{content_type_id}:{object_pk}:{version}:{digest}"

@@ -29,7 +29,21 @@ URL_ATTRIBUTES = {
     "ping",
 }
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 # What browsers drop from a URL before reading its scheme (WHATWG URL: leading C0 controls
 # and spaces, and every tab and newline anywhere).
 _URL_STRIP_RE = re.compile(r"[\t\n\r]")
@@ -136,9 +150,7 @@ class PageAudit(HTMLParser):
         return found
 
     def event_handlers(self) -> list[tuple[str, str]]:
-        return [
-            (e.tag, name) for e in self.elements for name in e.attrs if name.startswith("on")
-        ]
+        return [(e.tag, name) for e in self.elements for name in e.attrs if name.startswith("on")]
 
 
 def audit(html: str) -> PageAudit:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import django
 import environ
 
 env = environ.Env()
@@ -57,12 +58,16 @@ TEMPLATES = [
 ]
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Django 6.1 replaced EMAIL_BACKEND with MAILERS and warns (an error here) about the old name.
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 try:
-    import django.tasks  # noqa: F401
+    import django.tasks
 except ImportError:  # Django 5.2: the django-tasks backport
     INSTALLED_APPS.append("django_tasks")
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -19,7 +19,9 @@ CHANGELIST = "/admin/comments_plugin/comment/"
 
 def make_staff(username: str, *codenames: str) -> User:
     user = User.objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
-    perms = Permission.objects.filter(content_type__app_label="comments_plugin", codename__in=codenames)
+    perms = Permission.objects.filter(
+        content_type__app_label="comments_plugin", codename__in=codenames
+    )
     user.user_permissions.set(perms)
     return user
 
@@ -68,7 +70,9 @@ class ChangelistTests(AdminTestCase):
         )
         cls.approved = make_comment(cls.article, "Lovely soup.", author_name="Cy")
         cls.on_note = make_comment(cls.note, "Noted.", status=Status.PENDING, author_name="Dee")
-        cls.spam = make_comment(cls.article, "Cheap pills", status=Status.SPAM, author_name="Spammer")
+        cls.spam = make_comment(
+            cls.article, "Cheap pills", status=Status.SPAM, author_name="Spammer"
+        )
         cls.trashed = make_comment(cls.article, "Off topic", status=Status.TRASH, author_name="Ed")
         cls.flagged = make_comment(cls.article, "Rude words", author_name="Flo", flag_count=2)
 
@@ -79,12 +83,12 @@ class ChangelistTests(AdminTestCase):
 
     def test_status_views_show_live_counts(self):
         page = text(self.client.get(CHANGELIST, {"status": "pending"}))
-        assert "All <span class=\"count\">(5)</span>" in page
-        assert "Pending <span class=\"count\">(2)</span>" in page
-        assert "Approved <span class=\"count\">(3)</span>" not in page  # flagged one is approved too
-        assert "Approved <span class=\"count\">(2)</span>" in page
-        assert "Spam <span class=\"count\">(1)</span>" in page
-        assert "Trash <span class=\"count\">(1)</span>" in page
+        # "All" is what readers may see or will: pending and approved.
+        assert 'All <span class="count">(4)</span>' in page
+        assert 'Pending <span class="count">(2)</span>' in page
+        assert 'Approved <span class="count">(2)</span>' in page
+        assert 'Spam <span class="count">(1)</span>' in page
+        assert 'Trash <span class="count">(1)</span>' in page
 
     def test_the_pending_view_lists_only_held_comments(self):
         page = text(self.client.get(CHANGELIST, {"status": "pending"}))
@@ -109,7 +113,8 @@ class ChangelistTests(AdminTestCase):
         assert 'In response to <a href="/articles/soup/">Soup tips</a>' in page
         assert "links: 3 links (+1.5)" in page
         # A verdict without a score is no reason to show in the row.
-        rows = page[page.index('<table id="result_list">') : page.index("</table>")]
+        start = page.index('<table id="result_list">')
+        rows = page[start : page.index("</table>", start)]
         assert "links: 3 links" in rows and "timer_ok" not in rows
 
     def test_flagged_comments_are_marked(self):
@@ -136,6 +141,12 @@ class ChangelistTests(AdminTestCase):
         assert "Noted." in page and "Is it salty?" not in page
         assert "Notes" in page  # offered as a choice
 
+    def test_the_ip_address_links_to_every_comment_from_it(self):
+        page = self.client.get(CHANGELIST, {"status": "pending"}).content.decode()
+        assert 'href="?status=all&amp;ip_address=192.0.2.7"' in page
+        response = self.client.get(CHANGELIST, {"status": "all", "ip_address": "192.0.2.7"})
+        assert "Is it salty?" in text(response) and "Lovely soup." not in text(response)
+
     def test_flagged_filter(self):
         page = text(self.client.get(CHANGELIST, {"status": "all", "flagged": "yes"}))
         assert "Rude words" in page and "Lovely soup." not in page
@@ -155,8 +166,12 @@ class ChangelistTests(AdminTestCase):
             submitted_at=timezone.now() - datetime.timedelta(days=400)
         )
         # The "Past 7 days" link of the date filter.
-        week_ago = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0) - datetime.timedelta(days=7)
-        page = text(self.client.get(CHANGELIST, {"status": "all", "submitted_at__gte": str(week_ago)}))
+        week_ago = timezone.now().replace(
+            hour=0, minute=0, second=0, microsecond=0
+        ) - datetime.timedelta(days=7)
+        page = text(
+            self.client.get(CHANGELIST, {"status": "all", "submitted_at__gte": str(week_ago)})
+        )
         assert "Is it salty?" in page and "Lovely soup." not in page
 
     def test_newest_comments_come_first(self):
@@ -175,7 +190,9 @@ class ChangelistTests(AdminTestCase):
 
 class RowActionTests(AdminTestCase):
     def post(self, comment, action, **data):
-        return self.client.post(row_action_url(comment, action), {"next": f"{CHANGELIST}?status=pending", **data})
+        return self.client.post(
+            row_action_url(comment, action), {"next": f"{CHANGELIST}?status=pending", **data}
+        )
 
     def test_each_button_changes_the_status_through_the_operation(self):
         cases = [
@@ -194,7 +211,11 @@ class RowActionTests(AdminTestCase):
                 comment.refresh_from_db()
                 assert comment.status == after
                 event = ModerationEvent.objects.get(comment=comment)
-                assert (event.actor, event.from_status, event.to_status) == (self.moderator, before, after)
+                assert (event.actor, event.from_status, event.to_status) == (
+                    self.moderator,
+                    before,
+                    after,
+                )
 
     def test_restore_puts_a_comment_back_where_it_was_before_the_trash(self):
         comment = make_comment(self.article, status=Status.APPROVED)
@@ -252,7 +273,9 @@ class RowActionTests(AdminTestCase):
         assert (reply.thread_id, reply.depth) == (comment.pk, 1)
         comment.refresh_from_db()
         assert comment.status == Status.APPROVED
-        assert ModerationEvent.objects.filter(comment=reply, action="reply", actor=self.moderator).exists()
+        assert ModerationEvent.objects.filter(
+            comment=reply, action="reply", actor=self.moderator
+        ).exists()
 
     def test_an_empty_reply_posts_nothing(self):
         comment = make_comment(self.article, status=Status.APPROVED)
@@ -285,7 +308,9 @@ class BulkActionTests(AdminTestCase):
                 for comment in comments:
                     comment.refresh_from_db()
                     assert comment.status == after
-                    assert ModerationEvent.objects.filter(comment=comment, to_status=after, actor=self.moderator).exists()
+                    assert ModerationEvent.objects.filter(
+                        comment=comment, to_status=after, actor=self.moderator
+                    ).exists()
 
     def test_restore_selected_takes_comments_out_of_the_trash(self):
         comments = [make_comment(self.article, status=Status.PENDING) for _ in range(2)]
@@ -319,8 +344,13 @@ class BulkActionTests(AdminTestCase):
         actions = set(response.context["action_form"].fields["action"].choices)
         names = {name for name, _label in actions}
         assert {
-            "approve_selected", "unapprove_selected", "spam_selected", "not_spam_selected",
-            "trash_selected", "restore_selected", "delete_selected",
+            "approve_selected",
+            "unapprove_selected",
+            "spam_selected",
+            "not_spam_selected",
+            "trash_selected",
+            "restore_selected",
+            "delete_selected",
         } <= names
 
 
@@ -351,7 +381,10 @@ class EmptyTests(AdminTestCase):
 
     def test_empty_trash_deletes_only_trash(self):
         self.client.post(self.url("trash"))
-        assert set(Comment.objects.values_list("status", flat=True)) == {Status.SPAM, Status.APPROVED}
+        assert set(Comment.objects.values_list("status", flat=True)) == {
+            Status.SPAM,
+            Status.APPROVED,
+        }
 
     def test_other_statuses_cannot_be_emptied(self):
         assert self.client.post(self.url("approved")).status_code == 404
@@ -385,7 +418,9 @@ class QueryCountTests(AdminTestCase):
                 status=statuses[i % 4],
                 ip_address=f"198.51.100.{i % 250}",
                 flag_count=i % 7 == 0,
-                spam_reasons=[{"filter": "links", "code": "link_count", "score": 0.5, "message": "1 link"}],
+                spam_reasons=[
+                    {"filter": "links", "code": "link_count", "score": 0.5, "message": "1 link"}
+                ],
                 submitted_at=now - datetime.timedelta(minutes=i),
             )
             for i in range(2000)
@@ -431,17 +466,40 @@ class ChangePageTests(AdminTestCase):
             spam_score=2.0,
             spam_reasons=[
                 {"filter": "links", "code": "link_count", "score": 1.5, "message": "3 links"},
-                {"filter": "rules", "code": "rule_hold", "score": 0.5, "message": "Matched “pills”"},
+                {
+                    "filter": "rules",
+                    "code": "rule_hold",
+                    "score": 0.5,
+                    "message": "Matched “pills”",
+                },
             ],
         )
-        make_comment(cls.article, "Earlier one", status=Status.APPROVED, author_email="BEA@example.com")
+        make_comment(
+            cls.article, "Earlier one", status=Status.APPROVED, author_email="BEA@example.com"
+        )
         make_comment(cls.article, "Spam one", status=Status.SPAM, author_email="bea@example.com")
-        make_comment(cls.article, "Same IP", status=Status.SPAM, author_email="x@example.com", ip_address="192.0.2.7")
-        ModerationEvent.objects.create(comment=cls.comment, source="pipeline", action="post", to_status=Status.PENDING, reason="links: 3 links (+1.5)")
-        Flag.objects.create(comment=cls.comment, reason="Looks like an ad", ip_address="203.0.113.9")
+        make_comment(
+            cls.article,
+            "Same IP",
+            status=Status.SPAM,
+            author_email="x@example.com",
+            ip_address="192.0.2.7",
+        )
+        ModerationEvent.objects.create(
+            comment=cls.comment,
+            source="pipeline",
+            action="post",
+            to_status=Status.PENDING,
+            reason="links: 3 links (+1.5)",
+        )
+        Flag.objects.create(
+            comment=cls.comment, reason="Looks like an ad", ip_address="203.0.113.9"
+        )
 
     def get(self):
-        return self.client.get(reverse("admin:comments_plugin_comment_change", args=[self.comment.pk]))
+        return self.client.get(
+            reverse("admin:comments_plugin_comment_change", args=[self.comment.pk])
+        )
 
     def test_it_shows_the_full_body(self):
         assert "word " * 200 in text(self.get())
@@ -462,20 +520,37 @@ class ChangePageTests(AdminTestCase):
         assert re.search(r"This email address: .*1 pending.*1 approved.*1 spam", page)
         assert re.search(r"This IP address: .*1 pending.*0 approved.*1 spam", page)
         assert "author_email__iexact=bea%40example.com&amp;status=spam" in page
-        response = self.client.get(CHANGELIST, {"author_email__iexact": "bea@example.com", "status": "spam"})
+        response = self.client.get(
+            CHANGELIST, {"author_email__iexact": "bea@example.com", "status": "spam"}
+        )
         assert "Spam one" in text(response) and "Same IP" not in text(response)
 
     def test_it_shows_the_reports(self):
         assert "Looks like an ad" in text(self.get())
 
+    def test_it_has_the_moderation_buttons_of_the_status(self):
+        page = text(self.get())
+        assert f'action="{row_action_url(self.comment, "approve")}"' in page
+        assert f'action="{row_action_url(self.comment, "unapprove")}"' not in page
+        response = self.client.post(
+            row_action_url(self.comment, "approve"), {"next": self.get().wsgi_request.path}
+        )
+        assert response["Location"].endswith(f"/{self.comment.pk}/change/")
+        self.comment.refresh_from_db()
+        assert self.comment.status == Status.APPROVED
+
     def test_a_moderator_can_edit_the_text(self):
         response = self.client.post(
             reverse("admin:comments_plugin_comment_change", args=[self.comment.pk]),
             {
-                "author_name": "Bea", "author_email": "bea@example.com", "author_url": "",
+                "author_name": "Bea",
+                "author_email": "bea@example.com",
+                "author_url": "",
                 "body": "Edited.",
-                "flags-TOTAL_FORMS": 0, "flags-INITIAL_FORMS": 1,
-                "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 1,
+                "flags-TOTAL_FORMS": 0,
+                "flags-INITIAL_FORMS": 1,
+                "events-TOTAL_FORMS": 0,
+                "events-INITIAL_FORMS": 1,
             },
         )
         assert response.status_code == 302, response.content.decode()[:3000]
@@ -488,6 +563,7 @@ class ChangePageTests(AdminTestCase):
         page = text(self.get())
         assert "word " * 10 in page
         assert 'name="_save"' not in page
+        assert "moderate/approve/" not in page
         response = self.client.post(
             reverse("admin:comments_plugin_comment_change", args=[self.comment.pk]),
             {"author_name": "X", "author_email": "x@example.com", "body": "Hacked"},
@@ -526,7 +602,12 @@ class RuleAndFlagAdminTests(AdminTestCase):
     def test_reports_cannot_be_edited_or_deleted(self):
         comment = make_comment(self.article)
         report = Flag.objects.create(comment=comment, reason="x")
-        assert self.client.post(f"/admin/comments_plugin/flag/{report.pk}/delete/", {"post": "yes"}).status_code == 403
+        assert (
+            self.client.post(
+                f"/admin/comments_plugin/flag/{report.pk}/delete/", {"post": "yes"}
+            ).status_code
+            == 403
+        )
         assert Flag.objects.filter(pk=report.pk).exists()
 
 
@@ -535,11 +616,16 @@ class ReasonFilterDatabaseTests(AdminTestCase):
     """``with_reason_code`` on the database the suite runs against (SQLite or PostgreSQL)."""
 
     def test_it_matches_any_verdict_in_the_list(self):
-        hit = make_comment(self.article, spam_reasons=[
-            {"filter": "a", "code": "other", "score": 0},
-            {"filter": "links", "code": "link_count", "score": 1},
-        ])
-        make_comment(self.article, spam_reasons=[{"filter": "links", "code": "link_count_x", "score": 1}])
+        hit = make_comment(
+            self.article,
+            spam_reasons=[
+                {"filter": "a", "code": "other", "score": 0},
+                {"filter": "links", "code": "link_count", "score": 1},
+            ],
+        )
+        make_comment(
+            self.article, spam_reasons=[{"filter": "links", "code": "link_count_x", "score": 1}]
+        )
         make_comment(self.article, spam_reasons=[])
         found = comments_admin.with_reason_code(Comment.objects.all(), "link_count")
         assert list(found) == [hit]

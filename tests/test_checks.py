@@ -1,9 +1,13 @@
+import sys
+from unittest import mock
+
 from django.core import checks
 from django.test import SimpleTestCase, override_settings
 
 from comments_plugin.checks import check_dependencies, check_settings, check_spam_filters
 
 HONEYPOT = "comments_plugin.spam.filters.honeypot.HoneypotFilter"
+AKISMET = "comments_plugin.spam.filters.akismet.AkismetFilter"
 
 
 def ids(messages) -> list[str]:
@@ -52,6 +56,20 @@ class SettingsCheckTests(SimpleTestCase):
     def test_e006_the_hold_threshold_must_not_be_above_the_spam_threshold(self):
         assert ids(check_settings()) == ["comments_plugin.E006"]
 
+    @override_settings(
+        COMMENTS_PLUGIN={"GRAVATAR": "false", "MODERATE_ALL": 1, "ALLOW_PREVIEW": False}
+    )
+    def test_e007_switches_must_be_booleans(self):
+        messages = check_settings()
+        assert ids(messages) == ["comments_plugin.E007"] * 2
+        assert "GRAVATAR" in messages[0].msg and "MODERATE_ALL" in messages[1].msg
+
+    def test_every_switch_checked_is_a_real_setting(self):
+        from comments_plugin.checks import BOOL_SETTINGS
+        from comments_plugin.conf import DEFAULTS
+
+        assert all(isinstance(DEFAULTS[name], bool) for name in BOOL_SETTINGS)
+
 
 class SpamFilterCheckTests(SimpleTestCase):
     @override_settings(COMMENTS_PLUGIN={"SPAM_FILTERS": [HONEYPOT]})
@@ -81,6 +99,26 @@ class SpamFilterCheckTests(SimpleTestCase):
     @override_settings(COMMENTS_PLUGIN={"SPAM_FILTERS": [{"NAME": "django.forms.Form"}]})
     def test_e013_a_filter_must_subclass_base_filter(self):
         assert ids(check_spam_filters()) == ["comments_plugin.E013"]
+
+    @override_settings(
+        COMMENTS_PLUGIN={"SPAM_FILTERS": [{"NAME": HONEYPOT, "OPTIONS": {"SCORE": "high"}}]}
+    )
+    def test_e014_a_filter_option_must_keep_its_defaults_type(self):
+        (error,) = check_spam_filters()
+        assert error.id == "comments_plugin.E014"
+        assert "SCORE" in error.msg
+
+    @override_settings(
+        COMMENTS_PLUGIN={"SPAM_FILTERS": [{"NAME": AKISMET, "OPTIONS": {"API_KEY": "k"}}]}
+    )
+    def test_e015_a_filter_reports_its_own_misconfiguration(self):
+        assert ids(check_spam_filters()) == ["comments_plugin.E015"]
+
+    @override_settings(COMMENTS_PLUGIN={"SPAM_FILTERS": [{"NAME": AKISMET}]})
+    def test_e016_a_filter_reports_a_missing_package(self):
+        # None in sys.modules makes ``import akismet`` raise ImportError.
+        with mock.patch.dict(sys.modules, {"akismet": None}):
+            assert ids(check_spam_filters()) == ["comments_plugin.E016"]
 
 
 class DependencyCheckTests(SimpleTestCase):

@@ -23,7 +23,12 @@ def make_comments(article, note, user):
     ct = ContentType.objects.get_for_model(Article)
 
     def add(**fields):
-        defaults = {"content_type": ct, "object_pk": str(article.pk), "author_name": "Ann", "body": "Hi"}
+        defaults = {
+            "content_type": ct,
+            "object_pk": str(article.pk),
+            "author_name": "Ann",
+            "body": "Hi",
+        }
         return Comment.objects.create(**{**defaults, **fields})
 
     root = add(
@@ -37,25 +42,45 @@ def make_comments(article, note, user):
         user=user,
     )
     reply = add(
-        parent=root, thread=root, depth=1, author_name="Bob", status=Status.PENDING,
-        ip_address="2001:db8::5", submitted_at=datetime.datetime(2024, 3, 2, 8, 0, tzinfo=datetime.UTC),
+        parent=root,
+        thread=root,
+        depth=1,
+        author_name="Bob",
+        status=Status.PENDING,
+        ip_address="2001:db8::5",
+        submitted_at=datetime.datetime(2024, 3, 2, 8, 0, tzinfo=datetime.UTC),
     )
     add(
-        parent=reply, thread=root, depth=2, author_name="Cy", status=Status.TRASH,
+        parent=reply,
+        thread=root,
+        depth=2,
+        author_name="Cy",
+        status=Status.TRASH,
         submitted_at=datetime.datetime(2024, 3, 3, 8, 0, tzinfo=datetime.UTC),
     )
     add(
-        author_name="Spammer", body="cheap pills", status=Status.SPAM, spam_score=4.5,
+        author_name="Spammer",
+        body="cheap pills",
+        status=Status.SPAM,
+        spam_score=4.5,
         spam_reasons=[{"filter": "keywords", "code": "phrase", "score": 4.5, "message": "pills"}],
-        learned_as="spam", flag_count=2, submitted_at=datetime.datetime(2024, 3, 4, 8, 0, tzinfo=datetime.UTC),
+        learned_as="spam",
+        flag_count=2,
+        submitted_at=datetime.datetime(2024, 3, 4, 8, 0, tzinfo=datetime.UTC),
     )
     add(
-        author_name="From WP", import_source="wordpress", import_id="10:101", status=Status.APPROVED,
+        author_name="From WP",
+        import_source="wordpress",
+        import_id="10:101",
+        status=Status.APPROVED,
         submitted_at=datetime.datetime(2015, 1, 1, 0, 0, tzinfo=datetime.UTC),
     )
     Comment.objects.create(
-        content_type=ContentType.objects.get_for_model(Note), object_pk=str(note.pk), author_name="Uu",
-        body="on a note", status=Status.APPROVED,
+        content_type=ContentType.objects.get_for_model(Note),
+        object_pk=str(note.pk),
+        author_name="Uu",
+        body="on a note",
+        status=Status.APPROVED,
         submitted_at=datetime.datetime(2024, 3, 5, 8, 0, tzinfo=datetime.UTC),
     )
 
@@ -69,14 +94,19 @@ def import_(*args):
 
 
 FIELDS = [
-    f.attname for f in Comment._meta.concrete_fields if f.attname not in ("id", "parent_id", "thread_id")
+    f.attname
+    for f in Comment._meta.concrete_fields
+    if f.attname not in ("id", "parent_id", "thread_id")
 ]
 
 
 def snapshot():
     """Every field of every comment, keyed by its import identity, parents by that key too."""
     rows = {}
-    keys = {c.pk: (c.import_source, c.import_id) if c.import_source else ("jsonl", str(c.pk)) for c in Comment.objects.all()}
+    keys = {
+        c.pk: (c.import_source, c.import_id) if c.import_source else ("jsonl", str(c.pk))
+        for c in Comment.objects.all()
+    }
     for c in Comment.objects.all():
         key = keys[c.pk]
         row = {name: getattr(c, name) for name in FIELDS}
@@ -137,7 +167,10 @@ class JSONLinesExportTests(TestCase):
     def test_status_and_model_filters(self):
         out = io.StringIO()
         call_command("comments_export", "--status", "spam", "--status", "trash", stdout=out)
-        assert [json.loads(line)["status"] for line in out.getvalue().splitlines()] == ["trash", "spam"]
+        assert [json.loads(line)["status"] for line in out.getvalue().splitlines()] == [
+            "trash",
+            "spam",
+        ]
         out = io.StringIO()
         call_command("comments_export", "--model", "testapp.Note", stdout=out)
         assert [json.loads(line)["author_name"] for line in out.getvalue().splitlines()] == ["Uu"]
@@ -154,7 +187,16 @@ class WXRExportTests(TestCase):
     def test_wxr_is_well_formed_with_one_item_per_object(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "site.xml"
-            call_command("comments_export", "--format", "wxr", "-o", str(path), "--base-url", "https://new.example.com", verbosity=0)
+            call_command(
+                "comments_export",
+                "--format",
+                "wxr",
+                "-o",
+                str(path),
+                "--base-url",
+                "https://new.example.com",
+                verbosity=0,
+            )
             root = ElementTree.parse(path).getroot()
         items = root.findall("channel/item")
         assert len(items) == 2
@@ -167,7 +209,16 @@ class WXRExportTests(TestCase):
 
     def test_our_wordpress_importer_reads_our_wxr_back(self):
         before = {
-            c.author_name: (c.body, c.status, c.submitted_at, c.ip_address, c.author_email, c.author_url, c.user_agent, c.depth)
+            c.author_name: (
+                c.body,
+                c.status,
+                c.submitted_at,
+                c.ip_address,
+                c.author_email,
+                c.author_url,
+                c.user_agent,
+                c.depth,
+            )
             for c in Comment.objects.filter(content_type=ContentType.objects.get_for_model(Article))
         }
         with tempfile.TemporaryDirectory() as tmp:
@@ -176,7 +227,16 @@ class WXRExportTests(TestCase):
             Comment.objects.all().delete()
             import_("wordpress", str(path), "--model", "testapp.Article", "--match", "pk")
         after = {
-            c.author_name: (c.body, c.status, c.submitted_at, c.ip_address, c.author_email, c.author_url, c.user_agent, c.depth)
+            c.author_name: (
+                c.body,
+                c.status,
+                c.submitted_at,
+                c.ip_address,
+                c.author_email,
+                c.author_url,
+                c.user_agent,
+                c.depth,
+            )
             for c in Comment.objects.all()
         }
         assert after == before

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import Client, TestCase, override_settings
 from django.utils.html import escape
 
+from comments_plugin import markup
 from comments_plugin.forms import clean_text
 from comments_plugin.models import Comment
 from tests.hostile import audit, is_on_site
@@ -26,9 +27,7 @@ from tests.testapp.models import Article
 BLNS: list[str] = json.loads((Path(__file__).parent / "data" / "blns.json").read_text("utf-8"))
 POST_URL = "/comments/post/"
 # Only the filters that read the request: rate filters would refuse 515 posts in a row.
-QUIET_FILTERS = {
-    "SPAM_FILTERS": [{"NAME": "comments_plugin.spam.filters.honeypot.HoneypotFilter"}]
-}
+QUIET_FILTERS = {"SPAM_FILTERS": [{"NAME": "comments_plugin.spam.filters.honeypot.HoneypotFilter"}]}
 FIELDS = ("name", "email", "url", "body", "parent", "token", "next")
 
 
@@ -74,7 +73,9 @@ class NaughtyStringTests(TestCase):
             else:
                 assert response.status_code == 400, (field, value, response.status_code)
                 # A clear message in the page, never a bare error.
-                assert re.search(rb'role="alert"|class="errorlist|class="comment-error"', response.content), (
+                assert re.search(
+                    rb'role="alert"|class="errorlist|class="comment-error"', response.content
+                ), (
                     field,
                     value,
                 )
@@ -101,6 +102,8 @@ class NaughtyStringTests(TestCase):
                 assert comment.body == expected, value
                 shown = html.text(f"{key}/comment-content")
                 assert shown.strip("\n") == paragraphs(comment.body), value
+                if "\n" not in comment.body and not markup.URL_RE.search(comment.body):
+                    assert f"<p>{escape(comment.body)}</p>" in page, value
             else:
                 assert comment.author_url.startswith(("http://", "https://")) or (
                     comment.author_url == "" == value.strip()
@@ -168,7 +171,9 @@ class MalformedRequestTests(TestCase):
             "token": self.token,
             **fields,
         }
-        return "&".join(f"{k}={v if k.startswith('raw:') else quote(v)}" for k, v in data.items()).encode()
+        return "&".join(
+            f"{k}={v if k.startswith('raw:') else quote(v)}" for k, v in data.items()
+        ).encode()
 
     def test_nul_bytes_in_any_field_are_refused_with_a_form_error(self) -> None:
         for name in ("name", "email", "url", "body"):
@@ -268,7 +273,12 @@ class MalformedRequestTests(TestCase):
     def test_a_body_over_djangos_upload_limit_gets_a_4xx(self) -> None:
         response = self.client.post(
             POST_URL,
-            {"name": "Ann", "email": "ann@example.com", "body": "b" * 3_000_000, "token": self.token},
+            {
+                "name": "Ann",
+                "email": "ann@example.com",
+                "body": "b" * 3_000_000,
+                "token": self.token,
+            },
         )
         assert response.status_code in (400, 413)
         assert not Comment.objects.exists()

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from comments_plugin.importers.base import Progress, last_segment, url_key
-from comments_plugin.models import Comment, Status
+from comments_plugin.models import Comment
 from comments_plugin.signals import comment_status_changed, comment_was_posted
 from tests.testapp.models import Article
 
@@ -16,6 +16,10 @@ STATUSES = str(DATA / "statuses.wxr")
 
 def second_post(thread):
     return Article.objects.filter(slug="statuses").first() if thread.identifier == "5" else None
+
+
+def nobody(thread):
+    return None
 
 
 class Recorder:
@@ -74,9 +78,22 @@ class ResolverTests(TestCase):
         run("--no-input")
         assert Comment.objects.count() == 7
 
+    @override_settings(COMMENTS_PLUGIN={"IMPORT_RESOLVER": "tests.test_import_base.nobody"})
+    def test_model_and_match_win_over_the_resolver_setting(self):
+        run("--model", "testapp.Article", "--match", "slug", "--no-input")
+        assert Comment.objects.count() == 7
+
     def test_resolver_option_wins_over_model(self):
         Article.objects.create(title="Other", slug="other")
-        run("--model", "testapp.Article", "--match", "pk", "--resolver", "tests.test_import_base.second_post", "--no-input")
+        run(
+            "--model",
+            "testapp.Article",
+            "--match",
+            "pk",
+            "--resolver",
+            "tests.test_import_base.second_post",
+            "--no-input",
+        )
         assert {c.content_object for c in Comment.objects.all()} == {self.article}
 
     def test_an_unimportable_resolver_is_a_command_error(self):
@@ -98,8 +115,15 @@ class ResolverTests(TestCase):
         with mock.patch("builtins.input", return_value="y") as asked:
             out, _err = io.StringIO(), io.StringIO()
             call_command(
-                "comments_import", "wordpress", str(DATA / "threads.wxr"), "--model", "testapp.Article",
-                "--match", "slug", stdout=out, stderr=_err,
+                "comments_import",
+                "wordpress",
+                str(DATA / "threads.wxr"),
+                "--model",
+                "testapp.Article",
+                "--match",
+                "slug",
+                stdout=out,
+                stderr=_err,
             )
         assert asked.call_count == 1
         assert Comment.objects.count() == 3
@@ -107,13 +131,17 @@ class ResolverTests(TestCase):
 
 class HelperTests(TestCase):
     def test_url_key_ignores_host_scheme_and_trailing_slash(self):
-        assert url_key("https://old.example.com/2020/post/") == url_key("http://new.example.org/2020/post")
+        assert url_key("https://old.example.com/2020/post/") == url_key(
+            "http://new.example.org/2020/post"
+        )
         assert url_key("http://example.org/?p=4") == "/?p=4"
         assert url_key("") == "/"
 
     def test_last_segment_of_a_post_address(self):
         assert last_segment("https://example.com/2013/02/12/hello-world/") == "hello-world"
-        assert last_segment("http://localhost:4000/blog/2013/02/12/redacted/index.html") == "redacted"
+        assert (
+            last_segment("http://localhost:4000/blog/2013/02/12/redacted/index.html") == "redacted"
+        )
         assert last_segment("http://example.org/") == ""
 
     def test_progress_is_drawn_only_on_a_terminal(self):
@@ -128,3 +156,17 @@ class HelperTests(TestCase):
         progress.update(50, 10)
         progress.close()
         assert "50%" in tty.getvalue() and "10 comments" in tty.getvalue()
+
+
+class ImportResolverCheckTests(TestCase):
+    @override_settings(COMMENTS_PLUGIN={"IMPORT_RESOLVER": "tests.test_import_base.nothing_here"})
+    def test_an_unimportable_resolver_setting_is_e030(self):
+        from comments_plugin.checks import check_import_resolver
+
+        assert [e.id for e in check_import_resolver()] == ["comments_plugin.E030"]
+
+    @override_settings(COMMENTS_PLUGIN={"IMPORT_RESOLVER": "tests.test_import_base.second_post"})
+    def test_an_importable_resolver_passes(self):
+        from comments_plugin.checks import check_import_resolver
+
+        assert check_import_resolver() == []

@@ -2,6 +2,7 @@
 their licences) against the counts in its ATTRIBUTION.md."""
 
 import io
+import unittest
 from collections import Counter
 from pathlib import Path
 
@@ -24,13 +25,25 @@ def article_for(thread):
     if not name:
         return None
     slug = slugify(f"{thread.key}-{name}")[:50]
-    article, _created = Article.objects.get_or_create(slug=slug, defaults={"title": thread.title or slug})
+    article, _created = Article.objects.get_or_create(
+        slug=slug, defaults={"title": thread.title or slug}
+    )
     return article
 
 
 def run(source, path, *args):
     out, err = io.StringIO(), io.StringIO()
-    call_command("comments_import", source, str(path), "--resolver", RESOLVER, "--no-input", *args, stdout=out, stderr=err)
+    call_command(
+        "comments_import",
+        source,
+        str(path),
+        "--resolver",
+        RESOLVER,
+        "--no-input",
+        *args,
+        stdout=out,
+        stderr=err,
+    )
     return out.getvalue(), err.getvalue()
 
 
@@ -46,7 +59,7 @@ class SharedFilesMixin:
     @classmethod
     def setUpClass(cls):
         if not SHARED.is_dir():
-            raise __import__("unittest").SkipTest(f"{SHARED} is not there")
+            raise unittest.SkipTest(f"{SHARED} is not there")
         super().setUpClass()
 
 
@@ -126,11 +139,21 @@ class WordPressCompatibilityTests(SharedFilesMixin, TestCase):
 
     def test_every_shared_wordpress_file_is_covered(self):
         covered = {
-            "isso_wordpress.xml", "WPTT_themeunittestdata.wordpress.xml", "WPTT_theme-preview.xml",
-            "WPTT_64-block-test-data.xml", "wpimp_a11y-unit-test-data.xml", "wpimp_slashes.xml",
-            "wpimp_small-export.xml", "wpimp_test-serialized-comment-meta.xml", "wpimp_valid-wxr-1.0.xml",
-            "wpimp_valid-wxr-1.1.xml", "wpimp_wxr-comprehensive.xml", "wpimp_wxr-with-sub-data.xml",
-            "wpimp_wxr-utf-8-challenges.xml", "wpimp_crazy-cdata-escaped.xml", "wpimp_crazy-cdata.xml",
+            "isso_wordpress.xml",
+            "WPTT_themeunittestdata.wordpress.xml",
+            "WPTT_theme-preview.xml",
+            "WPTT_64-block-test-data.xml",
+            "wpimp_a11y-unit-test-data.xml",
+            "wpimp_slashes.xml",
+            "wpimp_small-export.xml",
+            "wpimp_test-serialized-comment-meta.xml",
+            "wpimp_valid-wxr-1.0.xml",
+            "wpimp_valid-wxr-1.1.xml",
+            "wpimp_wxr-comprehensive.xml",
+            "wpimp_wxr-with-sub-data.xml",
+            "wpimp_wxr-utf-8-challenges.xml",
+            "wpimp_crazy-cdata-escaped.xml",
+            "wpimp_crazy-cdata.xml",
             "wpimp_malformed.xml",
         }
         assert {p.name for p in WORDPRESS.glob("*.xml")} == covered

@@ -1,5 +1,6 @@
 import datetime
 import io
+import tempfile
 from pathlib import Path
 
 from django.core.management import CommandError, call_command
@@ -31,7 +32,9 @@ class DisqusImportTests(TestCase):
         assert by_name["Ann"].author_email == "ann@example.com"
         assert by_name["Ann"].ip_address == "192.0.2.5"
         assert by_name["Ann"].body == "<p>Parent second</p>"
-        assert by_name["Ann"].submitted_at == datetime.datetime(2020, 1, 1, 9, 0, tzinfo=datetime.UTC)
+        assert by_name["Ann"].submitted_at == datetime.datetime(
+            2020, 1, 1, 9, 0, tzinfo=datetime.UTC
+        )
         assert (by_name["Ann"].import_source, by_name["Ann"].import_id) == ("disqus", "1001")
         assert all(c.content_object == self.article for c in by_name.values())
 
@@ -41,7 +44,9 @@ class DisqusImportTests(TestCase):
         assert (bob.parent_id, bob.thread_id, bob.depth) == (ann.pk, ann.pk, 1)
 
     def test_posts_on_unknown_threads_are_reported(self):
-        _out, err = run(str(DATA / "small_disqus.xml"), "--model", "testapp.Article", "--match", "slug")
+        _out, err = run(
+            str(DATA / "small_disqus.xml"), "--model", "testapp.Article", "--match", "slug"
+        )
         assert "1 comments on 1 threads with no matching object were NOT imported" in err
         assert "thread 404: 1" in err
         assert Comment.objects.count() == 4
@@ -52,7 +57,7 @@ class DisqusImportTests(TestCase):
         note = Note.objects.create(text="x")
         with open(DATA / "small_disqus.xml") as src:
             text = src.read().replace("<id>first-post</id>", f"<id>{note.pk}</id>")
-        path = Path(self.enterContext(__import__("tempfile").TemporaryDirectory())) / "d.xml"
+        path = Path(self.enterContext(tempfile.TemporaryDirectory())) / "d.xml"
         path.write_text(text)
         run(str(path), "--model", "testapp.Note", "--match", "pk")
         assert Comment.objects.count() == 4
@@ -60,7 +65,9 @@ class DisqusImportTests(TestCase):
 
     def test_a_second_run_creates_nothing(self):
         run(str(DATA / "small_disqus.xml"), "--model", "testapp.Article", "--match", "slug")
-        out, _err = run(str(DATA / "small_disqus.xml"), "--model", "testapp.Article", "--match", "slug")
+        out, _err = run(
+            str(DATA / "small_disqus.xml"), "--model", "testapp.Article", "--match", "slug"
+        )
         assert "Imported 0 comments" in out
         assert Comment.objects.count() == 4
 

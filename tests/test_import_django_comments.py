@@ -51,7 +51,21 @@ class DjangoCommentsImportTests(TestCase):
             if xtd:
                 cursor.execute(XTD_DDL.format(**types))
 
-    def add(self, pk, *, object_pk=None, public=True, removed=False, user=None, ip="192.0.2.1", parent=None, thread=None, level=0, xtd=False, when=None):
+    def add(
+        self,
+        pk,
+        *,
+        object_pk=None,
+        public=True,
+        removed=False,
+        user=None,
+        ip="192.0.2.1",
+        parent=None,
+        thread=None,
+        level=0,
+        xtd=False,
+        when=None,
+    ):
         when = when or datetime.datetime(2018, 1, pk, 9, 30, tzinfo=datetime.UTC)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -59,9 +73,18 @@ class DjangoCommentsImportTests(TestCase):
                 " user_email, user_url, comment, submit_date, ip_address, is_public, is_removed)"
                 " VALUES (%s, %s, %s, 1, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
-                    pk, self.ct.pk, object_pk or str(self.article.pk), user, f"User {pk}", f"u{pk}@example.com",
-                    "https://u.example.com/", f"Comment {pk}", connection.ops.adapt_datetimefield_value(when),
-                    ip, public, removed,
+                    pk,
+                    self.ct.pk,
+                    object_pk or str(self.article.pk),
+                    user,
+                    f"User {pk}",
+                    f"u{pk}@example.com",
+                    "https://u.example.com/",
+                    f"Comment {pk}",
+                    connection.ops.adapt_datetimefield_value(when),
+                    ip,
+                    public,
+                    removed,
                 ],
             )
             if xtd:
@@ -79,12 +102,20 @@ class DjangoCommentsImportTests(TestCase):
         self.add(4, public=False, removed=True, ip=None)
         run()
         status = dict(Comment.objects.values_list("import_id", "status"))
-        assert status == {"1": Status.APPROVED, "2": Status.PENDING, "3": Status.TRASH, "4": Status.TRASH}
+        assert status == {
+            "1": Status.APPROVED,
+            "2": Status.PENDING,
+            "3": Status.TRASH,
+            "4": Status.TRASH,
+        }
         first = Comment.objects.get(import_id="1")
         assert first.user == self.user
         assert first.content_object == self.article
         assert (first.author_name, first.author_email, first.author_url, first.body) == (
-            "User 1", "u1@example.com", "https://u.example.com/", "Comment 1",
+            "User 1",
+            "u1@example.com",
+            "https://u.example.com/",
+            "Comment 1",
         )
         assert first.ip_address == "192.0.2.1"
         assert first.submitted_at == datetime.datetime(2018, 1, 1, 9, 30, tzinfo=datetime.UTC)

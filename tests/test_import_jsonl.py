@@ -2,6 +2,7 @@ import io
 import json
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase
@@ -30,7 +31,9 @@ class JSONLinesImportTests(TestCase):
 
     def write(self, tmp, lines):
         path = Path(tmp) / "in.jsonl"
-        path.write_text("".join(line if isinstance(line, str) else json.dumps(line) + "\n" for line in lines))
+        path.write_text(
+            "".join(line if isinstance(line, str) else json.dumps(line) + "\n" for line in lines)
+        )
         return str(path)
 
     def run_import(self, path, *args):
@@ -40,12 +43,15 @@ class JSONLinesImportTests(TestCase):
 
     def test_children_before_parents_and_blank_lines_are_fine(self):
         with tempfile.TemporaryDirectory() as tmp:
-            path = self.write(tmp, [
-                record("jsonl:3", self.article, parent="jsonl:2"),
-                "\n",
-                record("jsonl:2", self.article, parent="jsonl:1"),
-                record("jsonl:1", self.article),
-            ])
+            path = self.write(
+                tmp,
+                [
+                    record("jsonl:3", self.article, parent="jsonl:2"),
+                    "\n",
+                    record("jsonl:2", self.article, parent="jsonl:1"),
+                    record("jsonl:1", self.article),
+                ],
+            )
             self.run_import(path)
         one, two, three = (Comment.objects.get(import_id=str(n)) for n in (1, 2, 3))
         assert (two.parent_id, two.thread_id, two.depth) == (one.pk, one.pk, 1)
@@ -87,3 +93,44 @@ class JSONLinesImportTests(TestCase):
             # Here the old site's primary keys were the slugs.
             self.run_import(path, "--model", "testapp.Article", "--match", "slug")
         assert Comment.objects.get().content_object == other
+
+    def test_a_new_reply_links_to_a_parent_imported_by_an_earlier_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            self.run_import(self.write(tmp, [record("jsonl:1", self.article)]))
+            out, _err = self.run_import(
+                self.write(tmp, [record("jsonl:2", self.article, parent="jsonl:1")])
+            )
+        parent, reply = Comment.objects.get(import_id="1"), Comment.objects.get(import_id="2")
+        assert (reply.parent_id, reply.thread_id, reply.depth) == (parent.pk, parent.pk, 1)
+        assert "already imported" not in out
+
+    def test_a_reply_whose_parent_never_comes_is_kept_top_level_and_counted(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out, _err = self.run_import(
+                self.write(tmp, [record("jsonl:2", self.article, parent="jsonl:404")])
+            )
+        reply = Comment.objects.get()
+        assert (reply.parent_id, reply.thread_id, reply.depth) == (None, None, 0)
+        assert "1 replies to comments missing from the input were kept as top-level" in out
+
+    def test_parents_several_batches_later_still_link_whole_subtrees(self):
+        lines = [record("jsonl:4", self.article, parent="jsonl:3")]
+        lines += [record(f"jsonl:x{n}", self.article) for n in range(5)]
+        lines += [record("jsonl:3", self.article, parent="jsonl:2")]
+        lines += [record(f"jsonl:y{n}", self.article) for n in range(5)]
+        lines += [
+            record("jsonl:2", self.article, parent="jsonl:1"),
+            record("jsonl:1", self.article),
+        ]
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            mock.patch("comments_plugin.importers.base.BATCH_SIZE", 2),
+        ):
+            self.run_import(self.write(tmp, lines))
+        c = {x.import_id: x for x in Comment.objects.all()}
+        assert len(c) == 14
+        assert [(c[k].parent_id, c[k].thread_id, c[k].depth) for k in "234"] == [
+            (c["1"].pk, c["1"].pk, 1),
+            (c["2"].pk, c["1"].pk, 2),
+            (c["3"].pk, c["1"].pk, 3),
+        ]

@@ -52,7 +52,15 @@ class WordPressImportTests(TestCase):
         cls.second = Article.objects.create(title="Second", slug="second-post")
 
     def import_threads(self, *extra):
-        return run("wordpress", str(DATA / "threads.wxr"), "--model", "testapp.Article", "--match", "slug", *extra)
+        return run(
+            "wordpress",
+            str(DATA / "threads.wxr"),
+            "--model",
+            "testapp.Article",
+            "--match",
+            "slug",
+            *extra,
+        )
 
     def test_authors_addresses_agents_and_utc_dates_are_kept(self):
         self.import_threads()
@@ -92,11 +100,18 @@ class WordPressImportTests(TestCase):
 
     def test_a_second_run_creates_nothing(self):
         self.import_threads()
-        before = list(Comment.objects.values_list("pk", "parent_id", "thread_id", "depth").order_by("pk"))
+        before = list(
+            Comment.objects.values_list("pk", "parent_id", "thread_id", "depth").order_by("pk")
+        )
         out, _err = self.import_threads()
         assert "Imported 0 comments" in out
         assert "4 already imported" in out
-        assert list(Comment.objects.values_list("pk", "parent_id", "thread_id", "depth").order_by("pk")) == before
+        assert (
+            list(
+                Comment.objects.values_list("pk", "parent_id", "thread_id", "depth").order_by("pk")
+            )
+            == before
+        )
 
     def test_each_comment_gets_one_import_audit_row(self):
         self.import_threads()
@@ -114,7 +129,16 @@ class WordPressImportTests(TestCase):
 
     def test_every_status_maps_and_missing_values_get_documented_defaults(self):
         Article.objects.create(title="S", slug="statuses")
-        run("wordpress", str(DATA / "statuses.wxr"), "--model", "testapp.Article", "--match", "slug", "--timezone", "Europe/Paris")
+        run(
+            "wordpress",
+            str(DATA / "statuses.wxr"),
+            "--model",
+            "testapp.Article",
+            "--match",
+            "slug",
+            "--timezone",
+            "Europe/Paris",
+        )
         status = dict(Comment.objects.values_list("body", "status"))
         assert status == {
             "approved": Status.APPROVED,
@@ -126,14 +150,25 @@ class WordPressImportTests(TestCase):
             "no status, date or email": Status.PENDING,
         }
         local = Comment.objects.get(body="local date only")
-        assert local.submitted_at == datetime.datetime(2019, 5, 6, 10, 5, tzinfo=datetime.UTC)  # 12:05 CEST
+        assert local.submitted_at == datetime.datetime(
+            2019, 5, 6, 10, 5, tzinfo=datetime.UTC
+        )  # 12:05 CEST
         bare = Comment.objects.get(body="no status, date or email")
-        assert bare.submitted_at == datetime.datetime(2019, 5, 5, 8, 0, tzinfo=datetime.UTC)  # the post's date
+        assert bare.submitted_at == datetime.datetime(
+            2019, 5, 5, 8, 0, tzinfo=datetime.UTC
+        )  # the post's date
         assert bare.author_email == ""
 
     def test_wxr_without_version_and_http_namespace_is_read(self):
         Article.objects.create(title="Old", slug="old")
-        run("wordpress", str(DATA / "no_version.wxr"), "--model", "testapp.Article", "--match", "slug")
+        run(
+            "wordpress",
+            str(DATA / "no_version.wxr"),
+            "--model",
+            "testapp.Article",
+            "--match",
+            "slug",
+        )
         assert Comment.objects.get().body == "Still here."
 
     def test_match_by_url_compares_paths_with_get_absolute_url(self):
@@ -173,7 +208,14 @@ class WordPressImportTests(TestCase):
         for name in ("entities.wxr", "external.wxr"):
             with self.subTest(name):
                 try:
-                    run("wordpress", str(DATA / name), "--model", "testapp.Article", "--match", "slug")
+                    run(
+                        "wordpress",
+                        str(DATA / name),
+                        "--model",
+                        "testapp.Article",
+                        "--match",
+                        "slug",
+                    )
                 except CommandError as exc:
                     assert "refused" in str(exc)
                 else:
@@ -183,7 +225,14 @@ class WordPressImportTests(TestCase):
     def test_a_file_broken_halfway_imports_nothing_and_names_the_line(self):
         Article.objects.create(title="Old", slug="old")
         with self.assertRaisesMessage(CommandError, "(line 12, column 5)"):
-            run("wordpress", str(DATA / "truncated.wxr"), "--model", "testapp.Article", "--match", "slug")
+            run(
+                "wordpress",
+                str(DATA / "truncated.wxr"),
+                "--model",
+                "testapp.Article",
+                "--match",
+                "slug",
+            )
         assert Comment.objects.count() == 0
         assert ModerationEvent.objects.count() == 0
 
@@ -197,7 +246,14 @@ class WordPressImportTests(TestCase):
 
     def test_an_unknown_match_field_is_a_command_error(self):
         with self.assertRaisesMessage(CommandError, "has no field 'nope'"):
-            run("wordpress", str(DATA / "threads.wxr"), "--model", "testapp.Article", "--match", "nope")
+            run(
+                "wordpress",
+                str(DATA / "threads.wxr"),
+                "--model",
+                "testapp.Article",
+                "--match",
+                "nope",
+            )
 
     def test_five_thousand_comments_stream_with_each_item_freed_once_read(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -205,7 +261,10 @@ class WordPressImportTests(TestCase):
             path.write_text(wxr(5000))
             # Each <item> is removed from <channel> once handled, so the tree never grows (the
             # parser may already have started the next item or two of its 16 KiB chunk).
-            siblings = [len(ancestors[-1]) for _item, ancestors in XMLStream(path).elements({"item"}, depth=2)]
+            siblings = [
+                len(ancestors[-1])
+                for _item, ancestors in XMLStream(path).elements({"item"}, depth=2)
+            ]
             assert len(siblings) == 100
             assert max(siblings) <= 3, siblings
             peaks = []

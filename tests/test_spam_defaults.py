@@ -65,7 +65,7 @@ KOREAN_MASSAGE = (
     "& it helped me out a lot. I hope to give something back and aid others like you helped me.",
 )
 CASINO = (
-    "В Иззи Казино на izzi-kazino.qarakoz.kz",
+    "В Иззи Казино на izzi-kazino.qarakoz.kz",  # noqa: RUF001
     "808988 24791You might be websites successful individuals, it comes effortlessly, "
     "therefore you also earn you see, the jealousy of all of the ones lots of journeymen "
     "surrounding you can have challenges within this challenge. motor movers 451606",

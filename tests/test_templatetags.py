@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
 
 from comments_plugin import threads
-from comments_plugin.models import Status
+from comments_plugin.models import Comment, Status
 from comments_plugin.moderation import CommentPolicy, moderator
 from tests.testapp.helpers import make_comment, make_thread_tree
 from tests.testapp.models import Article, Note
@@ -181,6 +181,12 @@ class DepthTests(TestCase):
     def test_the_deepest_comment_has_no_reply_link(self):
         html = self.render_list()
         assert f"reply_to={self.chain[4].pk}" in html
+        assert f"reply_to={self.chain[5].pk}" not in html
+
+    def test_a_deep_reply_shown_higher_up_because_its_parent_is_hidden_has_no_reply_link(self):
+        Comment.objects.filter(pk=self.chain[4].pk).update(status=Status.PENDING)
+        html = self.render_list()
+        assert f'id="comment-{self.chain[5].pk}" class="comment depth-2' in html
         assert f"reply_to={self.chain[5].pk}" not in html
 
     @override_settings(COMMENTS_PLUGIN={"MAX_DEPTH": 2})

@@ -26,7 +26,6 @@ from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from comments_plugin.conf import conf
 from comments_plugin.models import Comment, Status
 from comments_plugin.operations import import_comments
 
@@ -114,7 +113,9 @@ class BaseImporter:
     #: Whether the source names this site's objects itself (no ``--model`` needed).
     targets_known = False
 
-    def __init__(self, *, source_name: str = "", default_timezone: datetime.tzinfo | None = None) -> None:
+    def __init__(
+        self, *, source_name: str = "", default_timezone: datetime.tzinfo | None = None
+    ) -> None:
         if source_name:
             self.import_source = source_name
         self.default_timezone = default_timezone or datetime.UTC
@@ -151,7 +152,9 @@ def load_model(label: str) -> type[models.Model]:
     try:
         return apps.get_model(label)
     except (LookupError, ValueError) as exc:
-        raise CommandError(_("Unknown model %(label)r; use app_label.ModelName.") % {"label": label}) from exc
+        raise CommandError(
+            _("Unknown model %(label)r; use app_label.ModelName.") % {"label": label}
+        ) from exc
 
 
 class TargetResolver:
@@ -177,7 +180,9 @@ class TargetResolver:
             try:
                 self.function = import_string(resolver)
             except ImportError as exc:
-                raise CommandError(_("Cannot import the resolver %(path)r.") % {"path": resolver}) from exc
+                raise CommandError(
+                    _("Cannot import the resolver %(path)r.") % {"path": resolver}
+                ) from exc
         else:
             self.function = resolver
         if self.function is None and model is None and not targets_known:
@@ -199,7 +204,9 @@ class TargetResolver:
             try:
                 model._meta.get_field("slug")
             except FieldDoesNotExist as exc:
-                raise CommandError(_("%(model)s has no slug field.") % {"model": model._meta.label}) from exc
+                raise CommandError(
+                    _("%(model)s has no slug field.") % {"model": model._meta.label}
+                ) from exc
         self._cache: dict[str, models.Model | None] = {}
         self._by_path: dict[str, Any] | None = None
 
@@ -308,85 +315,100 @@ class _Stored:
 class Writer:
     """Buffers comments, inserts them in batches and links replies to their parents.
 
-    A parent is usually stored before its replies; when it comes later in the input the
-    reply is stored top-level and re-linked when its scope ends (two-pass linking), with
-    thread and depth recomputed for the whole moved sub-tree.
+    A reply whose parent is already stored gets its parent, thread and depth at once. One
+    whose parent comes later in the input (or in the same batch) is stored top-level and
+    linked as soon as the parent is stored, with thread and depth recomputed for the moved
+    sub-tree; if the parent never comes it stays top-level and is counted as an orphan.
+    Ids are kept only until the end of a scope, so memory stays flat.
     """
 
-    def __init__(self, report: ImportReport, *, train: bool = False, announce: bool = False) -> None:
+    def __init__(
+        self, report: ImportReport, *, train: bool = False, announce: bool = False
+    ) -> None:
         self.report = report
         self.train = train
         self.announce = announce
         self.buffer: list[tuple[SourceComment, models.Model]] = []
         self.index: dict[Key, _Stored] = {}
-        self.deferred: list[tuple[int, Key]] = []
+        self.by_pk: dict[int, _Stored] = {}
+        self.children: dict[int, list[_Stored]] = defaultdict(list)
+        self.deferred: dict[Key, list[_Stored]] = defaultdict(list)  # parent key -> waiting replies
+        self.content_types: dict[type[models.Model], ContentType] = {}
 
     def add(self, record: SourceComment, target: models.Model) -> None:
         self.buffer.append((record, target))
         if len(self.buffer) >= BATCH_SIZE:
             self.flush()
 
-    def end_scope(self) -> None:
+    def end_scope(self, *, final: bool = False) -> None:
+        """Nothing after this refers to earlier ids. Small scopes (WordPress items) are
+        gathered until a batch is full, so a site of many small posts still inserts in bulk."""
+        if not final and len(self.buffer) + len(self.index) < BATCH_SIZE:
+            return
         self.flush()
-        self._link_deferred()
+        self.report.orphans += sum(len(waiting) for waiting in self.deferred.values())
+        self.deferred.clear()
         self.index.clear()
+        self.by_pk.clear()
+        self.children.clear()
 
     def flush(self) -> None:
         if not self.buffer:
             return
         batch, self.buffer = self.buffer, []
-        fresh = []
+        fresh: dict[Key, tuple[SourceComment, models.Model]] = {}
         for record, target in batch:
-            if record.key in self.index:  # stored earlier in this run: listed twice
+            if record.key in self.index or record.key in fresh:  # listed twice in the input
                 self.report.already_imported += 1
             else:
-                fresh.append((record, target))
-        self._remember_existing(fresh)
-        waiting = [(r, t) for r, t in fresh if r.key not in self.index]
-        # Seen twice in one input (a corrupt export): the first one wins.
-        unique: dict[Key, tuple[SourceComment, models.Model]] = {}
-        for record, target in waiting:
-            if record.key in unique:
-                self.report.already_imported += 1
-            else:
-                unique[record.key] = (record, target)
-        pending = list(unique.values())
-        in_batch = set(unique)
-        # Insert in waves so a parent earlier in the same batch gets its id before its replies.
+                fresh[record.key] = (record, target)
+        self._remember_existing(list(fresh))
+        pending = [item for key, item in fresh.items() if key not in self.index]
+        # A new reply to a comment stored by an earlier run links to it directly.
+        outside = {r.parent for r, _t in pending if r.parent and r.parent not in self.index}
+        self._remember_existing(list(outside - fresh.keys()), count=False)
+        in_batch = {record.key for record, _target in pending}
+        # Insert in waves so a parent earlier in the same batch has its id before its replies
+        # (a few INSERTs are much cheaper than re-linking many rows with UPDATEs).
         while pending:
-            wave = [
-                (r, t) for r, t in pending if r.parent is None or r.parent in self.index or r.parent not in in_batch
-            ]
-            if not wave:  # a cycle of parents (corrupt input): break it
+            wave = [(r, t) for r, t in pending if r.parent is None or r.parent not in in_batch]
+            if not wave:  # parents pointing at each other (corrupt input): break the loop
                 wave = pending[:1]
-            wave_keys = {r.key for r, _t in wave}
-            pending = [(r, t) for r, t in pending if r.key not in wave_keys]
-            in_batch -= wave_keys
+            keys = {r.key for r, _t in wave}
+            in_batch -= keys
+            pending = [(r, t) for r, t in pending if r.key not in keys]
             self._insert(wave)
 
-    def _remember_existing(self, batch: list[tuple[SourceComment, models.Model]]) -> None:
+    def _remember(self, key: Key, stored: _Stored) -> None:
+        self.index[key] = stored
+        self.by_pk[stored.pk] = stored
+        if stored.parent_pk is not None:
+            self.children[stored.parent_pk].append(stored)
+
+    def _remember_existing(self, keys: list[Key], *, count: bool = True) -> None:
         by_source: dict[str, list[str]] = defaultdict(list)
-        for record, _target in batch:
-            if record.key not in self.index:
-                by_source[record.import_source].append(record.import_id)
+        for source, import_id in keys:
+            by_source[source].append(import_id)
         for source, ids in by_source.items():
             rows = Comment.objects.filter(import_source=source, import_id__in=ids).values_list(
                 "import_id", "pk", "parent_id", "thread_id", "depth"
             )
             for import_id, pk, parent_pk, root_pk, depth in rows:
-                self.index[(source, import_id)] = _Stored(pk, parent_pk, root_pk, depth)
-                self.report.already_imported += 1
+                self._remember((source, import_id), _Stored(pk, parent_pk, root_pk, depth))
+                self.report.already_imported += count
 
-    def _insert(self, wave: list[tuple[SourceComment, models.Model]]) -> None:
+    def _content_type(self, model: type[models.Model]) -> ContentType:
+        if model not in self.content_types:
+            self.content_types[model] = ContentType.objects.get_for_model(model)
+        return self.content_types[model]
+
+    def _insert(self, items: list[tuple[SourceComment, models.Model]]) -> None:
+        if not items:
+            return
         comments = []
-        parent_keys: list[Key | None] = []
-        content_types: dict[type[models.Model], ContentType] = {}
-        for record, target in wave:
-            model = target.__class__
-            if model not in content_types:
-                content_types[model] = ContentType.objects.get_for_model(model)
+        for record, target in items:
             comment = Comment(
-                content_type=content_types[model],
+                content_type=self._content_type(target.__class__),
                 object_pk=str(target.pk),
                 author_name=clip(record.author_name, "author_name"),
                 author_email=clip(record.author_email, "author_email"),
@@ -410,75 +432,65 @@ class Writer:
                 comment.thread_id = parent.root_pk or parent.pk
                 comment.depth = parent.depth + 1
             comments.append(comment)
-            parent_keys.append(record.parent if parent is None else None)
         import_comments(comments, train=self.train, announce=self.announce)
-        for comment, (record, _target), missing_parent in zip(comments, wave, parent_keys, strict=True):
-            self.index[record.key] = _Stored(comment.pk, comment.parent_id, comment.thread_id, comment.depth)
+        for comment, (record, _target) in zip(comments, items, strict=True):
+            stored = _Stored(comment.pk, comment.parent_id, comment.thread_id, comment.depth)
+            self._remember(record.key, stored)
             self.report.created[comment.status] += 1
             if comment.parent_id:
                 self.report.replies += 1
-            if missing_parent is not None:
-                self.deferred.append((comment.pk, missing_parent))
+            elif record.parent is not None:
+                self.deferred[record.parent].append(stored)
+        self._link_deferred()
 
     def _link_deferred(self) -> None:
-        if not self.deferred:
-            return
-        deferred, self.deferred = self.deferred, []
-        by_pk = {stored.pk: stored for stored in self.index.values()}
-        moved: list[_Stored] = []
-        for pk, parent_key in deferred:
-            parent = self.index.get(parent_key)
-            child = by_pk.get(pk)
-            if parent is None or child is None or self._is_ancestor(child, parent, by_pk):
-                self.report.orphans += 1
-                continue
-            child.parent_pk = parent.pk
-            moved.append(child)
-            self.report.replies += 1
-        if not moved:
-            return
-        children: dict[int, list[_Stored]] = defaultdict(list)
-        for stored in by_pk.values():
-            if stored.parent_pk is not None:
-                children[stored.parent_pk].append(stored)
+        """Attach waiting replies whose parent is now stored; one UPDATE batch per flush."""
         changed: dict[int, _Stored] = {}
-        for child in moved:
-            # Recompute the moved sub-tree top-down from its (now known) parent.
-            stack = [child]
-            while stack:
-                node = stack.pop()
-                parent = by_pk[node.parent_pk] if node.parent_pk is not None else None
-                if parent is not None:
-                    node.root_pk = parent.root_pk or parent.pk
-                    node.depth = parent.depth + 1
-                changed[node.pk] = node
-                stack.extend(children.get(node.pk, ()))
-        Comment.objects.bulk_update(
-            [
-                Comment(pk=s.pk, parent_id=s.parent_pk, thread_id=s.root_pk, depth=s.depth)
-                for s in changed.values()
-            ],
-            ["parent", "thread", "depth"],
-            batch_size=BATCH_SIZE,
-        )
+        for parent_key in [key for key in self.deferred if key in self.index]:
+            parent = self.index[parent_key]
+            for child in self.deferred.pop(parent_key):
+                if self._is_ancestor(child, parent):
+                    self.report.orphans += 1  # a loop in corrupt input: keep it top-level
+                    continue
+                child.parent_pk = parent.pk
+                self.children[parent.pk].append(child)
+                self.report.replies += 1
+                # Recompute the moved sub-tree top-down from its (now known) parent.
+                stack = [child]
+                while stack:
+                    node = stack.pop()
+                    above = self.by_pk[node.parent_pk] if node.parent_pk is not None else None
+                    if above is not None:
+                        node.root_pk = above.root_pk or above.pk
+                        node.depth = above.depth + 1
+                    changed[node.pk] = node
+                    stack.extend(self.children.get(node.pk, ()))
+        if changed:
+            Comment.objects.bulk_update(
+                [
+                    Comment(pk=s.pk, parent_id=s.parent_pk, thread_id=s.root_pk, depth=s.depth)
+                    for s in changed.values()
+                ],
+                ["parent", "thread", "depth"],
+                batch_size=BATCH_SIZE,
+            )
 
-    @staticmethod
-    def _is_ancestor(node: _Stored, other: _Stored, by_pk: dict[int, _Stored]) -> bool:
+    def _is_ancestor(self, node: _Stored, other: _Stored) -> bool:
         """Whether ``node`` is ``other`` or one of its ancestors (linking would make a loop)."""
         current: _Stored | None = other
-        seen = 0
-        while current is not None and seen < 10_000:
+        while current is not None:
             if current.pk == node.pk:
                 return True
-            current = by_pk.get(current.parent_pk) if current.parent_pk is not None else None
-            seen += 1
+            current = self.by_pk.get(current.parent_pk) if current.parent_pk is not None else None
         return False
 
 
 class Progress:
     """A one-line progress bar on stderr, only when it is a terminal."""
 
-    def __init__(self, stream: IO[str] | None = None, *, total: int = 0, enabled: bool = True) -> None:
+    def __init__(
+        self, stream: IO[str] | None = None, *, total: int = 0, enabled: bool = True
+    ) -> None:
         self.stream = stream or sys.stderr
         self.total = total
         isatty = getattr(self.stream, "isatty", None)
@@ -535,7 +547,7 @@ def run_import(
             report.unmatched[description] += 1
             continue
         writer.add(record, target)
-    writer.end_scope()
+    writer.end_scope(final=True)
     if progress is not None:
         progress.update(importer.bytes_total, seen)
         progress.close()

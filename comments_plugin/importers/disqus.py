@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from django.utils import timezone
@@ -40,7 +41,7 @@ def parse_date(value: str, tz: datetime.tzinfo) -> datetime.datetime | None:
 class DisqusImporter(BaseImporter):
     import_source = "disqus"
 
-    def __init__(self, path: str | Path, **kwargs) -> None:
+    def __init__(self, path: str | Path, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.stream = XMLStream(path)
         self.bytes_total = self.stream.size()
@@ -50,11 +51,13 @@ class DisqusImporter(BaseImporter):
         return self.stream.position()
 
     def records(self) -> Iterator[SourceComment | EndOfScope]:
+        posts = 0
         for elem, _ancestors in self.stream.elements({"thread", "post"}, depth=1):
             if split_tag(elem.tag)[1] == "thread":
                 self.add_thread(elem)
             else:
-                yield self.post(elem)
+                posts += 1
+                yield self.post(elem, posts)
 
     def add_thread(self, elem: Element) -> None:
         dsq_id = elem.get(DSQ_ID, "")
@@ -66,7 +69,7 @@ class DisqusImporter(BaseImporter):
             title=fields.get("title", ""),
         )
 
-    def post(self, elem: Element) -> SourceComment:
+    def post(self, elem: Element, position: int) -> SourceComment:
         fields = child_texts(elem)
         children = {split_tag(c.tag)[1]: c for c in elem}
         author = child_texts(children["author"]) if "author" in children else {}
@@ -84,10 +87,12 @@ class DisqusImporter(BaseImporter):
         return SourceComment(
             thread=thread,
             import_source=self.import_source,
-            import_id=elem.get(DSQ_ID, "") or text(children.get("id")),
+            # Without an id (hand-made files) the post's place in the file is the best key left.
+            import_id=elem.get(DSQ_ID, "") or text(children.get("id")) or f"#{position}",
             parent=(self.import_source, parent_id) if parent_id else None,
             body="" if message is None or message.text is None else message.text.strip(),
-            submitted_at=parse_date(fields.get("createdAt", ""), self.default_timezone) or timezone.now(),
+            submitted_at=parse_date(fields.get("createdAt", ""), self.default_timezone)
+            or timezone.now(),
             status=status,
             author_name=author.get("name", "") or author.get("username", ""),
             author_email=author.get("email", ""),

@@ -26,8 +26,18 @@ from comments_plugin.models import Status
 COMMENTS_TABLE = "django_comments"
 XTD_TABLE = "django_comments_xtd_xtdcomment"
 COLUMNS = (
-    "id", "content_type_id", "object_pk", "user_id", "user_name", "user_email", "user_url",
-    "comment", "submit_date", "ip_address", "is_public", "is_removed",
+    "id",
+    "content_type_id",
+    "object_pk",
+    "user_id",
+    "user_name",
+    "user_email",
+    "user_url",
+    "comment",
+    "submit_date",
+    "ip_address",
+    "is_public",
+    "is_removed",
 )
 
 
@@ -59,7 +69,9 @@ class DjangoCommentsImporter(BaseImporter):
         columns = ", ".join(f"c.{quote(name)}" for name in COLUMNS)
         if self.has_xtd:
             columns += f", x.{quote('parent_id')}, x.{quote('thread_id')}"
-            join = f" LEFT JOIN {quote(XTD_TABLE)} x ON x.{quote('comment_ptr_id')} = c.{quote('id')}"
+            join = (
+                f" LEFT JOIN {quote(XTD_TABLE)} x ON x.{quote('comment_ptr_id')} = c.{quote('id')}"
+            )
         else:
             columns += ", NULL, NULL"
             join = ""
@@ -83,8 +95,22 @@ class DjangoCommentsImporter(BaseImporter):
         return self.bytes_total
 
     def record(self, row: tuple[Any, ...]) -> SourceComment:
-        (pk, ct_id, object_pk, user_id, name, email, url, body, submitted, ip, is_public, is_removed,
-         parent_id, _thread_id) = row
+        (
+            pk,
+            ct_id,
+            object_pk,
+            user_id,
+            name,
+            email,
+            url,
+            body,
+            submitted,
+            ip,
+            is_public,
+            is_removed,
+            parent_id,
+            _thread_id,
+        ) = row
         content_type = self.content_type(ct_id)
         label = content_type.natural_key() if content_type is not None else ("?", str(ct_id))
         thread = SourceThread(

@@ -18,7 +18,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from comments_plugin.importers.base import BaseImporter, EndOfScope, Key, SourceComment, SourceThread
+from comments_plugin.importers.base import (
+    BaseImporter,
+    EndOfScope,
+    Key,
+    SourceComment,
+    SourceThread,
+)
 from comments_plugin.models import Status
 
 
@@ -37,7 +43,9 @@ class JSONLinesImporter(BaseImporter):
         try:
             self.bytes_total = self.path.stat().st_size
         except OSError as exc:
-            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": self.path, "error": exc.strerror}) from exc
+            raise CommandError(
+                _("Cannot read %(path)s: %(error)s") % {"path": self.path, "error": exc.strerror}
+            ) from exc
         self.position = 0
         self.content_types: dict[str, ContentType | None] = {}
         self.users: dict[str, Any] = {}
@@ -56,14 +64,18 @@ class JSONLinesImporter(BaseImporter):
                     yield self.record(data)
                 except (ValueError, KeyError, TypeError) as exc:
                     raise CommandError(
-                        _("%(path)s, line %(line)d is not a comment record: %(error)s. Nothing was imported.")
+                        _(
+                            "%(path)s, line %(line)d is not a comment record: %(error)s. Nothing was imported."
+                        )
                         % {"path": self.path.name, "line": number, "error": exc}
                     ) from exc
 
     def content_type(self, label: str) -> ContentType | None:
         if label not in self.content_types:
             app_label, _sep, model = label.lower().partition(".")
-            self.content_types[label] = ContentType.objects.filter(app_label=app_label, model=model).first()
+            self.content_types[label] = ContentType.objects.filter(
+                app_label=app_label, model=model
+            ).first()
         return self.content_types[label]
 
     def user_id(self, username: str | None) -> Any:
@@ -72,7 +84,9 @@ class JSONLinesImporter(BaseImporter):
         if username not in self.users:
             User = get_user_model()
             self.users[username] = (
-                User._default_manager.filter(**{User.USERNAME_FIELD: username}).values_list("pk", flat=True).first()
+                User._default_manager.filter(**{User.USERNAME_FIELD: username})
+                .values_list("pk", flat=True)
+                .first()
             )
         return self.users[username]
 

@@ -11,11 +11,18 @@ import datetime
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from django.utils import timezone
 
-from comments_plugin.importers.base import END_OF_SCOPE, BaseImporter, EndOfScope, SourceComment, SourceThread
+from comments_plugin.importers.base import (
+    END_OF_SCOPE,
+    BaseImporter,
+    EndOfScope,
+    SourceComment,
+    SourceThread,
+)
 from comments_plugin.importers.xmlstream import XMLStream, child_texts, split_tag, text
 from comments_plugin.models import Status
 
@@ -58,7 +65,7 @@ def parse_date(value: str, tz: datetime.tzinfo) -> datetime.datetime | None:
 class WordPressImporter(BaseImporter):
     import_source = "wordpress"
 
-    def __init__(self, path: str | Path, **kwargs) -> None:
+    def __init__(self, path: str | Path, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.stream = XMLStream(path)
         self.bytes_total = self.stream.size()
@@ -67,9 +74,8 @@ class WordPressImporter(BaseImporter):
         return self.stream.position()
 
     def records(self) -> Iterator[SourceComment | EndOfScope]:
-        number = 0
-        for item, _ancestors in self.stream.elements({"item"}, depth=2):
-            number += 1
+        items = self.stream.elements({"item"}, depth=2)
+        for number, (item, _ancestors) in enumerate(items, start=1):
             yield from self.item_comments(item, number)
             yield END_OF_SCOPE
 
@@ -104,7 +110,10 @@ class WordPressImporter(BaseImporter):
         position: int,
     ) -> SourceComment:
         values = {split_tag(c.tag)[1]: c for c in elem}
-        get = lambda name: text(values.get(name))  # noqa: E731
+
+        def get(name: str) -> str:
+            return text(values.get(name))
+
         submitted_at = (
             parse_date(get("comment_date_gmt"), datetime.UTC)
             or parse_date(get("comment_date"), self.default_timezone)
@@ -112,7 +121,11 @@ class WordPressImporter(BaseImporter):
             or timezone.now()
         )
         approved = values.get("comment_approved")
-        status = MISSING_STATUS if approved is None else STATUSES.get(text(approved).lower(), Status.PENDING)
+        status = (
+            MISSING_STATUS
+            if approved is None
+            else STATUSES.get(text(approved).lower(), Status.PENDING)
+        )
         parent = get("comment_parent")
         comment_type = get("comment_type").lower()
         body_elem = values.get("comment_content")

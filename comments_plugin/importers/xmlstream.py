@@ -40,7 +40,9 @@ class XMLStream:
         try:
             return self.path.stat().st_size
         except OSError as exc:
-            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": self.path, "error": exc.strerror}) from exc
+            raise CommandError(
+                _("Cannot read %(path)s: %(error)s") % {"path": self.path, "error": exc.strerror}
+            ) from exc
 
     def position(self) -> int:
         return self.file.tell() if self.file is not None and not self.file.closed else 0
@@ -51,7 +53,9 @@ class XMLStream:
         try:
             self.file = open(self.path, "rb")  # noqa: SIM115 — closed in finally
         except OSError as exc:
-            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": self.path, "error": exc.strerror}) from exc
+            raise CommandError(
+                _("Cannot read %(path)s: %(error)s") % {"path": self.path, "error": exc.strerror}
+            ) from exc
         stack: list[Element] = []
         try:
             for event, elem in iterparse(self.file, events=("start", "end")):
@@ -70,12 +74,21 @@ class XMLStream:
         except ParseError as exc:
             line, column = getattr(exc, "position", (0, 0))
             raise CommandError(
-                _("%(path)s is not well-formed XML (line %(line)d, column %(column)d): %(error)s. Nothing was imported.")
-                % {"path": self.path.name, "line": line, "column": column + 1, "error": _reason(exc)}
+                _(
+                    "%(path)s is not well-formed XML (line %(line)d, column %(column)d): %(error)s. Nothing was imported."
+                )
+                % {
+                    "path": self.path.name,
+                    "line": line,
+                    "column": column + 1,
+                    "error": _reason(exc),
+                }
             ) from exc
         except DefusedXmlException as exc:
             raise CommandError(
-                _("%(path)s was refused: it declares entities or refers to external files (%(error)s). Nothing was imported.")
+                _(
+                    "%(path)s was refused: it declares entities or refers to external files (%(error)s). Nothing was imported."
+                )
                 % {"path": self.path.name, "error": exc}
             ) from exc
         finally:

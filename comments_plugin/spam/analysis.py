@@ -15,15 +15,15 @@ WORD_RE = re.compile(r"\w+")
 #: Words and single punctuation marks: how phrases of the rules filter are compared.
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
-# Top-level domains seen in links people type without a scheme ("kidsmediausa . com"). A bare
-# "word.word" is not enough on its own: "e.g" or "node.js" are not links.
-_TLDS = (
-    "com|net|org|info|biz|ru|kz|ua|pl|de|uk|us|io|co|me|tv|ly|gl|cc|xyz|top|site|online|club"
-    "|shop|store|live|link|click|win|vip|bet|casino|pro|mobi|ws|in|cn|br|fr|es|it|nl|eu|ca|au"
-)
+# Top-level domains of links people type without a scheme ("kidsmediausa.com"). A bare
+# "word.word" is not enough: "e.g", "node.js" or a missing space ("works.It rocks") are not
+# links, so top-level domains that are also words ("it", "me", "in", "to"…) are left out.
+_TLDS = "com|net|org|info|biz|ru|kz|ua|pl|uk|io|tv|ly|gl|cc|xyz|ws|cn|eu|fr|br|au|nl|vip|bet|casino"
 URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"')\]]+"
-    rf"|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\s?\.\s?)+(?:{_TLDS})\b(?:/[^\s<>\"')\]]*)?",
+    rf"|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"')\]]*)?"
+    # Spaced out to dodge link counters: "kidsmediausa . com".
+    r"|\b[a-z0-9-]+ \. (?:com|net|org)\b",
     re.IGNORECASE,
 )
 _SPACES_RE = re.compile(r"\s+")

@@ -63,6 +63,9 @@ class Submission:
     is_moderator: bool = False
     offline: bool = False
     dry_run: bool = False
+    #: Scratch space for one pipeline run (the filters' shared history query; the running
+    #: filters under ``"filters"``). Not part of the comment.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 class BaseFilter:

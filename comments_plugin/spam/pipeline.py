@@ -169,8 +169,10 @@ def run_pipeline(
     from comments_plugin.models import Comment
 
     submission = submission or Submission(offline=True)
+    filters = get_filters() if filters is None else filters
+    submission.cache["filters"] = filters
     verdicts: list[Verdict] = []
-    for flt in get_filters() if filters is None else filters:
+    for flt in filters:
         if flt.needs_request and (submission.offline or submission.request is None):
             continue
         verdicts.extend(run_filter(flt, comment, submission))

@@ -14,10 +14,12 @@ from typing import Any
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.cache import cache
 from django.db import models
 from django.template.loader import select_template
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from comments_plugin import avatars, markup, rendering, threads
 from comments_plugin.conf import conf
@@ -178,11 +180,39 @@ class CommentListNode(TargetNode):
 class RenderCommentListNode(TargetNode):
     def value(self, target: models.Model, context: template.Context) -> SafeString:
         request = context.get("request")
-        page = request.GET.get(threads.PAGE_PARAM, 1) if request is not None else 1
+        page = request.GET.get(threads.PAGE_PARAM, "1") if request is not None else "1"
         policy = moderator.policy_for(target)
         max_depth = policy.get_max_depth(target)
-        thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
         can_reply = policy.comments_open(target)
+        key = None
+        # A visitor who sees their own held comments gets a list of their own; odd page
+        # values are not cached so that they cannot fill the cache.
+        if str(page).isdigit() and len(str(page)) < 5 and not threads.pending_ids(request):
+            ct = ContentType.objects.get_for_model(target.__class__)
+            key = rendering.cached_list_key(
+                ct.pk,
+                target.pk,
+                str(target),
+                str(page),
+                can_reply,
+                max_depth,
+                translation.get_language(),
+                timezone.get_current_timezone_name(),
+                repr(conf.user_settings),
+            )
+            if key is not None:
+                html = cache.get(key)
+                if html is not None:
+                    return mark_safe(html)  # stored below from a rendered template
+        html = self.render_list(target, request, page, max_depth, can_reply)
+        if key is not None:
+            cache.set(key, str(html), conf.LIST_CACHE_TIMEOUT)
+        return html
+
+    def render_list(
+        self, target: models.Model, request: Any, page: Any, max_depth: int, can_reply: bool
+    ) -> SafeString:
+        thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
         avatar_size = conf.AVATAR_SIZE
         page_query = f"{threads.PAGE_PARAM}={thread_page.page}&" if thread_page.page > 1 else ""
         tmpl = select_template(template_names(target, "list.html"))
@@ -192,8 +222,9 @@ class RenderCommentListNode(TargetNode):
                 "page": thread_page,
                 "nodes": thread_page.nodes,
                 # The same markup as a per-node loop would give, built in Python (see
-                # rendering.py); a template that loops over ``nodes`` itself ignores it.
-                "comments_html": rendering.render_comments(
+                # rendering.py). A callable, so a template that loops over ``nodes`` itself
+                # does not pay for it.
+                "comments_html": lambda: rendering.render_comments(
                     thread_page.nodes,
                     can_reply=can_reply,
                     max_depth=max_depth,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,9 +22,32 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# EMAIL_BACKEND, EMAIL_HOST, ... from one URL, as django-environ documents it.
+# E-mail from one URL ("smtp+tls://user:password@host:587", default: printed to the console).
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+if django.VERSION >= (6, 1):
+    # Django 6.1 configures e-mail through MAILERS and deprecates the EMAIL_* settings.
+    MAILER_OPTIONS = {
+        "EMAIL_HOST": "host",
+        "EMAIL_PORT": "port",
+        "EMAIL_HOST_USER": "username",
+        "EMAIL_HOST_PASSWORD": "password",
+        "EMAIL_USE_TLS": "use_tls",
+        "EMAIL_USE_SSL": "use_ssl",
+        "EMAIL_TIMEOUT": "timeout",
+        "EMAIL_FILE_PATH": "file_path",
+    }
+    MAILERS = {
+        "default": {
+            "BACKEND": EMAIL_CONFIG["EMAIL_BACKEND"],
+            "OPTIONS": {
+                option: EMAIL_CONFIG[name]
+                for name, option in MAILER_OPTIONS.items()
+                if EMAIL_CONFIG.get(name)
+            },
+        }
+    }
+else:
+    vars().update(EMAIL_CONFIG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -81,7 +105,7 @@ LOGIN_URL = "admin:login"
 # Django 6 has django.tasks built in; Django 5.2 gets it from the django-tasks backport.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 try:
-    import django.tasks  # noqa: F401
+    import django.tasks
 except ImportError:
     INSTALLED_APPS.append("django_tasks")
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -89,4 +113,6 @@ except ImportError:
 COMMENTS_PLUGIN = {
     "PAGE_SIZE": 20,
     "MAX_DEPTH": 4,
+    # Links in moderator e-mails sent outside a request (load_demo) need the host.
+    "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
 }

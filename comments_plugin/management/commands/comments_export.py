@@ -20,13 +20,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--format", choices=["jsonl", "wxr"], default="jsonl", help="Default: jsonl.")
+        parser.add_argument(
+            "--format", choices=["jsonl", "wxr"], default="jsonl", help="Default: jsonl."
+        )
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
         parser.add_argument("--model", help="Only comments on this model (app_label.ModelName).")
         parser.add_argument(
-            "--status", action="append", choices=Status.values, help="Only these statuses (repeatable)."
+            "--status",
+            action="append",
+            choices=Status.values,
+            help="Only these statuses (repeatable).",
         )
-        parser.add_argument("--base-url", default="", help="WXR: prefix of each <link>, e.g. https://example.com")
+        parser.add_argument(
+            "--base-url", default="", help="WXR: prefix of each <link>, e.g. https://example.com"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         queryset = Comment.objects.all()
@@ -41,7 +48,9 @@ class Command(BaseCommand):
         try:
             out = open(path, "w", encoding="utf-8") if path else self.stdout._out  # noqa: SIM115
         except OSError as exc:
-            raise CommandError(_("Cannot write %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from exc
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
+            ) from exc
         try:
             if options["format"] == "jsonl":
                 count = export_jsonl(out, queryset)
@@ -53,4 +62,6 @@ class Command(BaseCommand):
             if path:
                 out.close()
         if path and options["verbosity"] > 0:
-            self.stderr.write(_("Exported %(count)d comments to %(path)s.") % {"count": count, "path": path})
+            self.stderr.write(
+                _("Exported %(count)d comments to %(path)s.") % {"count": count, "path": path}
+            )

@@ -14,7 +14,14 @@ from django.utils.translation import ngettext
 
 from comments_plugin.conf import conf
 from comments_plugin.importers import IMPORTERS, get_importer
-from comments_plugin.importers.base import BaseImporter, ImportReport, Progress, TargetResolver, load_model, run_import
+from comments_plugin.importers.base import (
+    BaseImporter,
+    ImportReport,
+    Progress,
+    TargetResolver,
+    load_model,
+    run_import,
+)
 
 NEEDS_FILE = ("wordpress", "disqus", "jsonl")
 UNMATCHED_SHOWN = 20
@@ -28,7 +35,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("source", choices=sorted(IMPORTERS), help="Where the comments come from.")
+        parser.add_argument(
+            "source", choices=sorted(IMPORTERS), help="Where the comments come from."
+        )
         parser.add_argument("file", nargs="?", help="The export file (not for django_comments).")
         parser.add_argument("--model", help="The model comments belong to, as app_label.ModelName.")
         parser.add_argument(
@@ -48,12 +57,18 @@ class Command(BaseCommand):
             help="Stored as import_source (default: the source's name); give each site its own "
             "when importing several WordPress sites.",
         )
-        parser.add_argument("--include-pings", action="store_true", help="Also import pingbacks and trackbacks.")
         parser.add_argument(
-            "--train", action="store_true", help="Let the learning spam filter learn from approved and spam comments."
+            "--include-pings", action="store_true", help="Also import pingbacks and trackbacks."
         )
         parser.add_argument(
-            "--notify", action="store_true", help="Send comment_was_posted for each comment (notifications)."
+            "--train",
+            action="store_true",
+            help="Let the learning spam filter learn from approved and spam comments.",
+        )
+        parser.add_argument(
+            "--notify",
+            action="store_true",
+            help="Send comment_was_posted for each comment (notifications).",
         )
         parser.add_argument(
             "--timezone",
@@ -68,7 +83,11 @@ class Command(BaseCommand):
             dest="interactive",
             help="Do not ask before saving when some threads are unmatched.",
         )
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="For django_comments: the database to read.")
+        parser.add_argument(
+            "--database",
+            default=DEFAULT_DB_ALIAS,
+            help="For django_comments: the database to read.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = options["source"]
@@ -80,7 +99,10 @@ class Command(BaseCommand):
         resolver = TargetResolver(
             model=model,
             match=options["match"],
-            resolver=options["resolver"] or conf.IMPORT_RESOLVER,
+            # A backup or this database names its targets itself: the site's resolver (written
+            # for old WordPress/Disqus pages) applies to them only when asked for by name.
+            resolver=options["resolver"]
+            or (None if importer.targets_known or model else conf.IMPORT_RESOLVER),
             targets_known=importer.targets_known,
         )
         progress = Progress(self.stderr._out, total=importer.bytes_total, enabled=verbosity > 0)
@@ -106,7 +128,9 @@ class Command(BaseCommand):
         elif not keep:
             self.stdout.write(_("Cancelled: nothing was saved."))
         elif verbosity > 0:
-            self.stdout.write(self.style.SUCCESS(_("Done in %(seconds).1f s.") % {"seconds": elapsed}))
+            self.stdout.write(
+                self.style.SUCCESS(_("Done in %(seconds).1f s.") % {"seconds": elapsed})
+            )
 
     def make_importer(self, source: str, options: dict[str, Any]) -> BaseImporter:
         tz = timezone.get_default_timezone()
@@ -114,15 +138,22 @@ class Command(BaseCommand):
             try:
                 tz = zoneinfo.ZoneInfo(options["timezone"])
             except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-                raise CommandError(_("Unknown time zone %(tz)r.") % {"tz": options["timezone"]}) from exc
+                raise CommandError(
+                    _("Unknown time zone %(tz)r.") % {"tz": options["timezone"]}
+                ) from exc
         kwargs: dict[str, Any] = {"source_name": options["source_name"], "default_timezone": tz}
         cls = get_importer(source)
         if source in NEEDS_FILE:
             if not options["file"]:
-                raise CommandError(_("Give the file to import: comments_import %(source)s FILE") % {"source": source})
+                raise CommandError(
+                    _("Give the file to import: comments_import %(source)s FILE")
+                    % {"source": source}
+                )
             return cls(options["file"], **kwargs)
         if options["file"]:
-            raise CommandError(_("%(source)s reads the database; it takes no file.") % {"source": source})
+            raise CommandError(
+                _("%(source)s reads the database; it takes no file.") % {"source": source}
+            )
         return cls(using=options["database"], **kwargs)
 
     def confirm(self, report: ImportReport) -> bool:
@@ -139,16 +170,22 @@ class Command(BaseCommand):
     def write_report(self, report: ImportReport, verbosity: int) -> None:
         if verbosity == 0 and not report.unmatched:
             return
-        by_status = ", ".join(f"{count} {status}" for status, count in sorted(report.created.items()))
+        by_status = ", ".join(
+            f"{count} {status}" for status, count in sorted(report.created.items())
+        )
         self.stdout.write(
-            ngettext("Imported %(count)d comment", "Imported %(count)d comments", report.total_created)
+            ngettext(
+                "Imported %(count)d comment", "Imported %(count)d comments", report.total_created
+            )
             % {"count": report.total_created}
             + (f" ({by_status})" if by_status else "")
-            + ngettext(", %(replies)d reply.", ", %(replies)d replies.", report.replies) % {"replies": report.replies}
+            + ngettext(", %(replies)d reply.", ", %(replies)d replies.", report.replies)
+            % {"replies": report.replies}
         )
         if report.already_imported:
             self.stdout.write(
-                _("%(count)d already imported before, left as they are.") % {"count": report.already_imported}
+                _("%(count)d already imported before, left as they are.")
+                % {"count": report.already_imported}
             )
         if report.skipped_pings:
             self.stdout.write(
@@ -157,15 +194,23 @@ class Command(BaseCommand):
             )
         if report.orphans:
             self.stdout.write(
-                _("%(count)d replies to comments missing from the input were kept as top-level comments.")
+                _(
+                    "%(count)d replies to comments missing from the input were kept as top-level comments."
+                )
                 % {"count": report.orphans}
             )
         if report.unmatched:
             self.stderr.write(
-                _("%(comments)d comments on %(threads)d threads with no matching object were NOT imported:")
+                _(
+                    "%(comments)d comments on %(threads)d threads with no matching object were NOT imported:"
+                )
                 % {"comments": report.total_unmatched, "threads": len(report.unmatched)}
             )
-            shown = report.unmatched_threads if verbosity > 1 else report.unmatched_threads[:UNMATCHED_SHOWN]
+            shown = (
+                report.unmatched_threads
+                if verbosity > 1
+                else report.unmatched_threads[:UNMATCHED_SHOWN]
+            )
             for description in shown:
                 self.stderr.write(f"  {description}: {report.unmatched[description]}")
             hidden = len(report.unmatched_threads) - len(shown)

@@ -1,60 +1,75 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comments_plugin.exceptions import CommentRejected
 from comments_plugin.spam.analysis import normalise_body
-from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+from comments_plugin.spam.base import Submission, Verdict
+from comments_plugin.spam.history import Earlier, HistoryFilter
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
 
 
-class DuplicateFilter(BaseFilter):
+class DuplicateFilter(HistoryFilter):
     """Catches the same text posted again.
 
     The same author posting the same text on the same object again is refused with a form
     error (a double click, or a repeat). The same text of at least ``MIN_LENGTH`` characters
-    posted by anyone on any object within ``WINDOW_DAYS`` scores ``SCORE``: real people do
-    not paste one comment around a site, spam runs do. Short stock replies ("Thanks!") are
-    left alone.
+    posted by someone else within ``WINDOW_DAYS`` scores ``SCORE`` when it was on another
+    object (real people do not paste one comment around a site, spam runs do) and
+    ``SAME_OBJECT_SCORE`` when on the same one (an echo, or a bot working one page). Short
+    stock replies ("Thanks!") are left alone.
     """
 
     name = "duplicate"
-    needs_database = True
-    default_options = {"WINDOW_DAYS": 7, "MIN_LENGTH": 30, "SCORE": 3.0}
+    default_options = {"WINDOW_DAYS": 7, "MIN_LENGTH": 30, "SCORE": 3.0, "SAME_OBJECT_SCORE": 1.0}
 
-    def check(self, comment: Comment, submission: Submission) -> Verdict | None:
-        from comments_plugin.models import Comment, Status
+    def history_query(self, comment: Comment) -> Q | None:
+        from comments_plugin.models import Status
 
+        body = comment.body.strip()
+        if not body:
+            return None
+        # The text is compared in SQL (cheap, and usually exact), then normalised in Python.
+        return Q(body__iexact=body, submitted_at__gte=self.since()) & ~Q(status=Status.TRASH)
+
+    def since(self) -> datetime.datetime:
+        return timezone.now() - datetime.timedelta(days=self.options["WINDOW_DAYS"])
+
+    def earlier(self, comment: Comment, rows: list[Earlier]) -> Iterable[Earlier]:
+        """Recent comments with the same text (``comments_spam_eval`` looks in memory)."""
+        from comments_plugin.models import Status
+
+        since = self.since()
+        return [r for r in rows if r.status != Status.TRASH and r.submitted_at >= since]
+
+    def check_history(
+        self, comment: Comment, rows: list[Earlier], submission: Submission
+    ) -> Verdict | None:
         body = normalise_body(comment.body)
         if not body:
             return None
-        since = timezone.now() - datetime.timedelta(days=self.options["WINDOW_DAYS"])
-        # Compare stripped text in SQL (cheap, and usually exact), then normalised in Python.
-        earlier = (
-            Comment.objects.filter(body=comment.body.strip(), submitted_at__gte=since)
-            .exclude(status=Status.TRASH)
-            .exclude(pk=comment.pk)
-            .values_list("content_type_id", "object_pk", "author_email", "author_name", "body")[:50]
-        )
-        others = 0
-        for content_type_id, object_pk, email, name, other_body in earlier:
-            if normalise_body(other_body) != body:
+        elsewhere = here = 0
+        for row in self.earlier(comment, rows):
+            if normalise_body(row.body) != body:
                 continue
-            same_object = (content_type_id, object_pk) == (
+            # str(): assigning content_object leaves the target's own pk type in object_pk.
+            same_object = (row.content_type_id, str(row.object_pk)) == (
                 comment.content_type_id,
-                comment.object_pk,
+                str(comment.object_pk),
             )
             same_author = (
-                email.casefold() == comment.author_email.casefold()
-                if email or comment.author_email
-                else name.casefold() == comment.author_name.casefold()
+                row.author_email.casefold() == comment.author_email.casefold()
+                if row.author_email or comment.author_email
+                else row.author_name.casefold() == comment.author_name.casefold()
             )
             if same_object and same_author:
                 raise CommentRejected(
@@ -62,11 +77,22 @@ class DuplicateFilter(BaseFilter):
                     code="duplicate",
                     status=400,
                 )
-            others += 1
-        if others and len(body) >= self.options["MIN_LENGTH"]:
+            if same_object:
+                here += 1
+            else:
+                elsewhere += 1
+        if len(body) < self.options["MIN_LENGTH"]:
+            return None
+        if elsewhere:
             return self.verdict(
                 "duplicate",
                 self.options["SCORE"],
-                gettext_lazy("The same text was posted recently elsewhere."),
+                gettext_lazy("The same text was posted recently on another page."),
+            )
+        if here:
+            return self.verdict(
+                "duplicate_here",
+                self.options["SAME_OBJECT_SCORE"],
+                gettext_lazy("Someone else posted the same text on this page recently."),
             )
         return None

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments_plugin.spam.analysis import domain_matches, find_urls, url_domain
-from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+from comments_plugin.spam.base import Submission, Verdict
+from comments_plugin.spam.history import Earlier, HistoryFilter
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
@@ -36,7 +37,7 @@ SHARED_HOSTS = (
 )
 
 
-class KnownSpammerFilter(BaseFilter):
+class KnownSpammerFilter(HistoryFilter):
     """Scores comments from an e-mail address, IP address or website seen in earlier spam.
 
     Looks at comments marked spam in the last ``WINDOW_DAYS`` (one query). A matching
@@ -45,7 +46,6 @@ class KnownSpammerFilter(BaseFilter):
     """
 
     name = "known_spammer"
-    needs_database = True
     default_options = {
         "WINDOW_DAYS": 90,
         "EMAIL_SCORE": 2.0,
@@ -60,26 +60,45 @@ class KnownSpammerFilter(BaseFilter):
             return ""
         return host
 
-    def check(self, comment: Comment, submission: Submission) -> list[Verdict]:
-        from comments_plugin.models import Comment, Status
+    def _domains(self, comment: Comment) -> set[str]:
+        return {self._domain(u) for u in [comment.author_url, *find_urls(comment.body)]} - {""}
+
+    def _since(self) -> datetime.datetime:
+        return timezone.now() - datetime.timedelta(days=self.options["WINDOW_DAYS"])
+
+    def history_query(self, comment: Comment) -> Q | None:
+        from comments_plugin.models import Status
 
         email = comment.author_email.strip()
-        domains = {self._domain(u) for u in [comment.author_url, *find_urls(comment.body)]} - {""}
         query = Q()
         if email:
-            query |= Q(author_email__iexact=email)
+            # Exact forms rather than iexact, so the e-mail index serves the lookup.
+            query |= Q(author_email__in={email, email.lower()})
         if comment.ip_address:
             query |= Q(ip_address=comment.ip_address)
-        for domain in domains:
-            query |= Q(author_url__iregex=rf"^https?://([^/]*\.)?{_regex_escape(domain)}([:/?#]|$)")
+        # A spammer's site or any of its parent domains: shop.pills.example after pills.example.
+        domains = self._domains(comment)
+        parents = {".".join(d.split(".")[i:]) for d in domains for i in range(d.count("."))}
+        if parents:
+            alternatives = "|".join(_regex_escape(p) for p in sorted(parents))
+            query |= Q(author_url__iregex=rf"^https?://(www\.)?({alternatives})([:/?#]|$)")
         if not query:
-            return []
-        since = timezone.now() - datetime.timedelta(days=self.options["WINDOW_DAYS"])
-        rows = list(
-            Comment.objects.filter(query, status=Status.SPAM, submitted_at__gte=since)
-            .exclude(pk=comment.pk)
-            .values_list("author_email", "ip_address", "author_url")[:20]
-        )
+            return None
+        return query & Q(status=Status.SPAM, submitted_at__gte=self._since())
+
+    def check_history(
+        self, comment: Comment, earlier: list[Earlier], submission: Submission
+    ) -> list[Verdict]:
+        from comments_plugin.models import Status
+
+        email = comment.author_email.strip()
+        domains = self._domains(comment)
+        since = self._since()
+        rows = [
+            (r.author_email, r.ip_address, r.author_url)
+            for r in earlier
+            if r.status == Status.SPAM and r.submitted_at >= since
+        ]
         verdicts = []
         if email and any(e.casefold() == email.casefold() for e, _ip, _url in rows):
             verdicts.append(
@@ -90,13 +109,14 @@ class KnownSpammerFilter(BaseFilter):
                 )
             )
         seen = {self._domain(url) for _e, _ip, url in rows} - {""}
-        if domains & seen:
+        matched = sorted({s for s in seen for d in domains if domain_matches(d, s)})
+        if matched:
             verdicts.append(
                 self.verdict(
                     "spammer_domain",
                     self.options["DOMAIN_SCORE"],
                     _("Links to %(domain)s, the website of earlier spam.")
-                    % {"domain": ", ".join(sorted(domains & seen))},
+                    % {"domain": ", ".join(matched)},
                 )
             )
         if comment.ip_address and any(ip == comment.ip_address for _e, ip, _url in rows):

@@ -35,8 +35,8 @@ class LearningFilter(BaseFilter):
     name = "learning"
     default_options = {
         "MIN_MESSAGES": 20,
-        "HOLD_PROBABILITY": 0.9,
-        "SPAM_PROBABILITY": 0.99,
+        "HOLD_PROBABILITY": 0.99,
+        "SPAM_PROBABILITY": 0.999,
         "HAM_PROBABILITY": 0.01,
         "HOLD_SCORE": 1.0,
         "SPAM_SCORE": 3.0,

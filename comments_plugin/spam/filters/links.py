@@ -1,23 +1,48 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments_plugin.spam.analysis import find_urls
+from comments_plugin.spam.analysis import URL_RE, domain_matches, find_urls, url_domain
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
 
 
+#: Link shorteners hide where a link goes; people sharing a page paste its address.
+SHORTENERS = (
+    "bit.ly",
+    "goo.gl",
+    "tinyurl.com",
+    "ow.ly",
+    "t.co",
+    "is.gd",
+    "adf.ly",
+    "buff.ly",
+    "tiny.cc",
+    "shorte.st",
+    "bc.vc",
+    "cutt.ly",
+    "rebrand.ly",
+    "shhort.com",
+)
+# Referral and affiliate parameters: the link earns its poster money.
+_REFERRAL_RE = re.compile(r"[?&](?:ref|r|aff|affiliate|aff_id|affid|refid|referrer|hlr)=", re.I)
+_NOT_TEXT_RE = re.compile(r"[\W_]+")
+
+
 class LinkCountFilter(BaseFilter):
-    """Holds comments with many links, and weighs links in the author's name heavily.
+    """Scores links: many of them, links as the whole comment, hidden or paid-for links.
 
     Like WordPress's ``comment_max_links``, ``MAX_LINKS`` links (default 2) or more hold a
     comment; each link beyond that adds ``EXTRA_LINK_SCORE``. A name such as "Cheap pills at
-    example.com" is an advert, not a name, and scores ``AUTHOR_NAME_SCORE``.
+    example.com" is an advert, not a name, and scores ``AUTHOR_NAME_SCORE``. A comment that is
+    nothing but a link scores ``LINK_ONLY_SCORE``; a link through a shortener (``SHORTENERS``)
+    or carrying a referral parameter (``?ref=``, ``?aff=``) scores ``HIDDEN_LINK_SCORE``.
     """
 
     name = "link_count"
@@ -26,11 +51,15 @@ class LinkCountFilter(BaseFilter):
         "SCORE": 1.0,
         "EXTRA_LINK_SCORE": 0.5,
         "AUTHOR_NAME_SCORE": 2.0,
+        "LINK_ONLY_SCORE": 1.0,
+        "HIDDEN_LINK_SCORE": 1.0,
+        "SHORTENERS": SHORTENERS,
     }
 
     def check(self, comment: Comment, submission: Submission) -> list[Verdict]:
         verdicts = []
-        count = len(find_urls(comment.body))
+        urls = find_urls(comment.body)
+        count = len(urls)
         limit = self.options["MAX_LINKS"]
         if limit and count >= limit:
             score = self.options["SCORE"] + (count - limit) * self.options["EXTRA_LINK_SCORE"]
@@ -40,6 +69,28 @@ class LinkCountFilter(BaseFilter):
                 count,
             ) % {"count": count}
             verdicts.append(self.verdict("many_links", score, message))
+        if urls and len(_NOT_TEXT_RE.sub("", URL_RE.sub("", comment.body))) < 5:
+            verdicts.append(
+                self.verdict(
+                    "link_only",
+                    self.options["LINK_ONLY_SCORE"],
+                    _("The comment is nothing but a link."),
+                )
+            )
+        shorteners = self.options["SHORTENERS"]
+        hidden = [
+            u
+            for u in urls
+            if _REFERRAL_RE.search(u) or any(domain_matches(url_domain(u), s) for s in shorteners)
+        ]
+        if hidden:
+            verdicts.append(
+                self.verdict(
+                    "hidden_link",
+                    self.options["HIDDEN_LINK_SCORE"],
+                    _("A shortened or referral link: %(url)s") % {"url": hidden[0][:100]},
+                )
+            )
         if find_urls(comment.author_name):
             verdicts.append(
                 self.verdict(

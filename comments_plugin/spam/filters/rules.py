@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,12 +37,13 @@ def bump_rules_version() -> None:
 class RuleSet:
     """The enabled rules compiled for fast matching.
 
-    Phrases are indexed by their first token, so a comment costs one dictionary look-up per
-    word whatever the number of rules; matching is on whole words and case-insensitive, so
-    "press" matches "Press" but not "WordPress".
+    One-word phrases are a dictionary; longer ones are indexed by their first two tokens, so
+    a comment costs two dictionary look-ups per word whatever the number of rules. Matching
+    is on whole words and case-insensitive: "press" matches "Press" but not "WordPress".
     """
 
-    phrases: dict[str, list[tuple[tuple[str, ...], Hit]]] = field(default_factory=dict)
+    words: dict[str, Hit] = field(default_factory=dict)
+    phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], Hit]]] = field(default_factory=dict)
     emails: dict[str, Hit] = field(default_factory=dict)
     email_domains: dict[str, Hit] = field(default_factory=dict)
     domains: dict[str, Hit] = field(default_factory=dict)
@@ -52,7 +54,8 @@ class RuleSet:
 
     def __len__(self) -> int:
         return (
-            sum(len(v) for v in self.phrases.values())
+            len(self.words)
+            + sum(len(v) for v in self.phrases.values())
             + len(self.emails)
             + len(self.email_domains)
             + len(self.domains)
@@ -71,8 +74,11 @@ class RuleSet:
             value = value.strip()
             if kind == Rule.Kind.PHRASE:
                 toks = tokens(value)
-                if toks:
-                    ruleset.phrases.setdefault(toks[0], []).append((tuple(toks[1:]), hit))
+                if len(toks) == 1:
+                    ruleset.words[toks[0]] = hit
+                elif toks:
+                    key = (toks[0], toks[1])
+                    ruleset.phrases.setdefault(key, []).append((tuple(toks[2:]), hit))
             elif kind == Rule.Kind.EMAIL:
                 value = value.casefold()
                 if value.startswith("@"):
@@ -95,15 +101,16 @@ class RuleSet:
         return ruleset
 
     def _phrase_hits(self, toks: list[str]) -> list[Hit]:
-        hits = []
+        hits = [self.words[tok] for tok in toks if tok in self.words]
         phrases = self.phrases
-        for i, tok in enumerate(toks):
-            candidates = phrases.get(tok)
-            if candidates is None:
-                continue
-            for rest, hit in candidates:
-                if not rest or tuple(toks[i + 1 : i + 1 + len(rest)]) == rest:
-                    hits.append(hit)
+        if phrases:
+            for i, pair in enumerate(itertools.pairwise(toks)):
+                candidates = phrases.get(pair)
+                if candidates is None:
+                    continue
+                for rest, hit in candidates:
+                    if not rest or tuple(toks[i + 2 : i + 2 + len(rest)]) == rest:
+                        hits.append(hit)
         return hits
 
     def _domain_hit(self, host: str) -> Hit | None:
@@ -117,7 +124,7 @@ class RuleSet:
 
     def match(self, comment: Comment) -> list[Hit]:
         hits: list[Hit] = []
-        if self.phrases:
+        if self.words or self.phrases:
             # A newline token keeps a phrase from spanning two fields.
             toks = [
                 *tokens(comment.body),

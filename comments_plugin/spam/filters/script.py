@@ -36,7 +36,7 @@ class UnexpectedScriptFilter(BaseFilter):
         "EXPECTED_SCRIPTS": None,
         "BODY_RATIO": 0.5,
         "BODY_SCORE": 2.0,
-        "AUTHOR_SCORE": 1.0,
+        "AUTHOR_SCORE": 0.5,
         "MIN_LETTERS": 2,
     }
 

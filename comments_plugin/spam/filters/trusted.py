@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+from comments_plugin.spam.base import Submission, Verdict
+from comments_plugin.spam.history import Earlier, HistoryFilter
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
 
 
-class TrustedCommenterFilter(BaseFilter):
+class TrustedCommenterFilter(HistoryFilter):
     """Lowers the score of someone whose earlier comment was approved.
 
     WordPress's "comment author must have a previously approved comment", as a score: an
@@ -20,26 +22,34 @@ class TrustedCommenterFilter(BaseFilter):
     """
 
     name = "trusted_commenter"
-    needs_database = True
     default_options = {"SCORE": -1.0}
 
-    def check(self, comment: Comment, submission: Submission) -> Verdict | None:
-        from comments_plugin.models import Comment, Status
+    def history_query(self, comment: Comment) -> Q | None:
+        from comments_plugin.models import Status
 
         email = comment.author_email.strip()
         if comment.user_id is not None:
-            earlier = Comment.objects.filter(user_id=comment.user_id)
-        elif email:
-            earlier = Comment.objects.filter(author_email__iexact=email)
+            return Q(status=Status.APPROVED, user_id=comment.user_id)
+        if email:
+            return Q(status=Status.APPROVED, author_email__in={email, email.lower()})
+        return None
+
+    def check_history(
+        self, comment: Comment, earlier: list[Earlier], submission: Submission
+    ) -> Verdict | None:
+        from comments_plugin.models import Status
+
+        approved = [r for r in earlier if r.status == Status.APPROVED]
+        if comment.user_id is not None:
+            trusted = any(r.user_id == comment.user_id for r in approved)
         else:
-            return None
-        names = earlier.filter(status=Status.APPROVED).exclude(pk=comment.pk)
-        name = comment.author_name.strip().casefold()
-        if comment.user_id is None and not any(
-            n.strip().casefold() == name for n in names.values_list("author_name", flat=True)[:20]
-        ):
-            return None
-        if comment.user_id is not None and not names.exists():
+            email = comment.author_email.strip().casefold()
+            name = comment.author_name.strip().casefold()
+            trusted = bool(email) and any(
+                r.author_email.casefold() == email and r.author_name.strip().casefold() == name
+                for r in approved
+            )
+        if not trusted:
             return None
         return self.verdict(
             "trusted_commenter",

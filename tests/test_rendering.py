@@ -1,0 +1,205 @@
+import datetime
+import itertools
+import zoneinfo
+
+from django.core.cache import cache
+from django.db import connection
+from django.template import engines
+from django.test import RequestFactory, TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import mark_safe
+
+from comments_plugin import operations, rendering, threads
+from comments_plugin.models import Comment, Status
+from tests.testapp.helpers import make_comment, make_thread_tree
+from tests.testapp.models import Article
+
+# The per-comment markup as a template loop: what a site overriding list.html would write,
+# and what render_comments() replaced. Both must give the same HTML.
+LOOP = (
+    "{% load i18n comments_plugin %}{% for node in nodes %}{% with c=node.comment %}"
+    '<li id="comment-{{ c.pk }}" class="comment depth-{{ node.depth|add:1 }}'
+    '{% if node.is_pending %} comment-awaiting-moderation{% endif %}">\n'
+    '<article class="comment-body">\n<footer class="comment-meta">\n'
+    '<img class="avatar" src="{% comment_avatar_url c %}" alt="" width="{{ avatar_size }}" '
+    'height="{{ avatar_size }}" loading="lazy">\n'
+    '<b class="comment-author">{% if c.author_url %}<a href="{{ c.author_url }}" '
+    'rel="nofollow ugc noopener" class="url">{{ c.author_name }}</a>{% else %}'
+    "{{ c.author_name }}{% endif %}</b>\n"
+    '<a class="comment-permalink" href="#comment-{{ c.pk }}"><time datetime="'
+    '{{ c.submitted_at|date:\'c\' }}">{{ c.submitted_at|date:"DATETIME_FORMAT" }}</time></a>\n'
+    '{% if node.is_pending %}<em class="comment-awaiting-moderation">'
+    '{% translate "Your comment is awaiting moderation." %}</em>{% endif %}\n'
+    '</footer>\n<div class="comment-content">{{ c.body|comment_body }}</div>\n'
+    "{% if can_reply and not node.is_pending and node.depth|add:1 <= max_depth %}"
+    '<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?{{ prefix }}'
+    '{{ c.pk }}#respond" data-comment-id="{{ c.pk }}" aria-label="{% blocktranslate with '
+    'name=c.author_name %}Reply to {{ name }}{% endblocktranslate %}">{% translate "Reply" %}'
+    "</a></div>{% endif %}\n"
+    '{% if not node.is_pending %}<div class="report"><a rel="nofollow" '
+    'class="comment-report-link" href="{% url \'comments_plugin:flag\' c.pk %}">'
+    '{% translate "Report" %}</a></div>{% endif %}\n'
+    "</article>\n"
+    '{% if node.has_children %}<ol class="children">{% else %}</li>{% endif %}'
+    "{% for _ in node.closes %}</ol></li>{% endfor %}\n{% endwith %}{% endfor %}"
+)
+
+
+class RenderCommentsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="T", slug="t")
+        tree = make_thread_tree(cls.article, 40)
+        make_comment(
+            cls.article,
+            "Tom & <b>\"Jerry\"</b> 'x' https://ex.example/a?b=1&c=2.\n\nTwo\nlines  ",
+            author_name="O'Brien <x>",
+            author_url='https://o.example/?a=1&b="2"',
+        )
+        make_comment(cls.article, "Held", status=Status.PENDING, author_email="")
+        make_comment(cls.article, "  spaced  ", author_name="Sp", parent=tree[3])
+
+    def test_the_markup_is_the_same_as_a_template_loop_over_the_nodes(self):
+        loop = engines["django"].from_string(LOOP)
+        comments = list(Comment.objects.all())
+        cases = itertools.product(["en", "de"], ["UTC", "America/New_York"], [True, False], [2, 5])
+        for language, zone, can_reply, max_depth in cases:
+            with translation.override(language), timezone.override(zone):
+                nodes = threads.build_nodes(comments, max_depth=max_depth)
+                context = {"can_reply": can_reply, "max_depth": max_depth, "avatar_size": 40}
+                prefix = mark_safe("cpage=2&amp;r=")
+                expected = loop.render({**context, "nodes": nodes, "prefix": prefix})
+                html = rendering.render_comments(
+                    nodes,
+                    can_reply=can_reply,
+                    max_depth=max_depth,
+                    avatar_size=40,
+                    reply_prefix="?cpage=2&r=",
+                )
+                assert html == expected, (language, zone, can_reply, max_depth)
+
+    def test_names_and_addresses_are_escaped(self):
+        nodes = threads.build_nodes(Comment.objects.all())
+        html = rendering.render_comments(
+            nodes, can_reply=True, max_depth=5, avatar_size=48, reply_prefix="?r="
+        )
+        assert "O&#x27;Brien &lt;x&gt;" in html
+        assert 'href="https://o.example/?a=1&amp;b=&quot;2&quot;"' in html
+        assert "<b>" not in html.replace('<b class="comment-author">', "")
+
+
+class DateFormatterTests(TestCase):
+    def test_memoised_pieces_give_what_django_gives(self):
+        formats = [
+            "N j, Y, P",
+            r"j \d\e F \d\e Y \a \l\a\s H:i",
+            "D, d M Y H:i:s",
+            "l jS F Y, g:i a",
+            "Y-m-d\\TH:i",
+            "c",
+            "r",
+            "e T I",
+            "U u",
+        ]
+        tz = zoneinfo.ZoneInfo("Europe/Berlin")
+        start = datetime.datetime(2025, 3, 30, 0, 0, 5, 123456, tzinfo=tz)
+        values = [start + datetime.timedelta(minutes=37 * i, seconds=i) for i in range(120)]
+        for language in ("en", "de", "fr"):
+            with translation.override(language):
+                for fmt in formats:
+                    formatter = rendering._date_formatter(fmt)
+                    for value in values + values:  # the second pass reads the memo
+                        assert formatter(value) == format_date(value, fmt), (language, fmt)
+
+    def test_a_format_is_split_into_date_and_time_runs(self):
+        assert rendering._segments("N j, Y, P") == [("d", "N j, Y, "), ("t", "P")]
+        assert rendering._segments(r"H:i \a\m j.n.") == [("t", r"H:i \a\m "), ("d", "j.n.")]
+        assert rendering._segments("Y T") is None
+
+
+CACHED = {"PAGE_SIZE": 0, "LIST_CACHE_TIMEOUT": 300}
+
+
+def list_of(page: str) -> str:
+    return page[page.index('<section class="comments-area"') : page.index("</section>")]
+
+
+@override_settings(COMMENTS_PLUGIN=CACHED)
+class ListCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="Cached", slug="cached")
+        cls.other = Article.objects.create(title="Other", slug="other")
+        cls.first = make_comment(cls.article, "First words")
+        make_comment(cls.other, "Other words")
+
+    def setUp(self):
+        cache.clear()
+
+    def page(self, slug: str = "cached", **cookies) -> tuple[int, str]:
+        self.client.cookies.clear()
+        for name, value in cookies.items():
+            self.client.cookies[name] = value
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.get(f"/articles/{slug}/")
+        return len(ctx.captured_queries), response.content.decode()
+
+    def test_a_warm_list_is_served_without_loading_the_comments(self):
+        cold, html = self.page()
+        warm, again = self.page()
+        assert warm == cold - 1
+        assert list_of(again) == list_of(html)
+        assert "First words" in list_of(again)
+
+    def test_a_new_comment_shows_at_once(self):
+        self.page()
+        make_comment(self.article, "Fresh words")
+        assert "Fresh words" in self.page()[1]
+
+    def test_every_status_change_shows_at_once(self):
+        self.page()
+        operations.trash(self.first)
+        assert "First words" not in self.page()[1]
+        operations.restore(self.first)
+        assert "First words" in self.page()[1]
+
+    def test_an_edit_and_a_deletion_show_at_once(self):
+        self.page()
+        self.first.body = "Edited words"
+        self.first.save()
+        assert "Edited words" in self.page()[1]
+        self.first.delete()
+        assert "Edited words" not in self.page()[1]
+
+    def test_a_change_on_another_object_keeps_this_list_cached(self):
+        cold, _ = self.page()
+        make_comment(self.other, "More other words")
+        warm, _ = self.page()
+        assert warm == cold - 1
+
+    def test_a_visitor_with_a_held_comment_of_their_own_bypasses_the_cache(self):
+        self.page()  # cached without the held comment
+        held = make_comment(self.article, "My held words", status=Status.PENDING)
+        request = RequestFactory().get("/")
+        from django.http import HttpResponse
+
+        response = HttpResponse()
+        threads.remember_pending(request, response, held.pk)
+        cookie = response.cookies[threads.PENDING_COOKIE].value
+        assert "My held words" in self.page(**{threads.PENDING_COOKIE: cookie})[1]
+        assert "My held words" not in self.page()[1]
+
+    def test_the_language_is_part_of_the_key(self):
+        self.page()
+        with translation.override("de"):
+            key_de = rendering.cached_list_key(1, self.article.pk, "de")
+        key_en = rendering.cached_list_key(1, self.article.pk, "en")
+        assert key_de != key_en
+
+    @override_settings(COMMENTS_PLUGIN={"PAGE_SIZE": 0})
+    def test_with_the_cache_off_nothing_is_stored(self):
+        self.page()
+        assert rendering.cached_list_key(1, self.article.pk) is None
+        assert not [k for k in cache._cache if "comments_plugin:list" in k]

@@ -1,0 +1,66 @@
+from django.core.cache import cache
+from django.test import RequestFactory, TestCase, override_settings
+
+from comments_plugin.exceptions import CommentRejected
+from comments_plugin.models import Comment
+from comments_plugin.spam import Submission
+from comments_plugin.spam.filters.flood import FloodFilter
+from comments_plugin.spam.pipeline import run_pipeline
+
+
+def comment(ip="192.0.2.1", email="a@example.com"):
+    return Comment(body="Hi", author_name="Ann", author_email=email, ip_address=ip)
+
+
+def submission(**kwargs):
+    return Submission(request=RequestFactory().post("/"), **kwargs)
+
+
+class FloodFilterTests(TestCase):
+    def test_a_second_comment_from_one_ip_within_the_interval_is_refused_with_429(self):
+        flt = FloodFilter()
+        assert flt.check(comment(email="a@example.com"), submission()) is None
+        with self.assertRaises(CommentRejected) as caught:
+            flt.check(comment(email="b@example.com"), submission())
+        assert caught.exception.status == 429 and caught.exception.code == "flood"
+
+    def test_one_email_from_changing_ips_is_refused_too(self):
+        flt = FloodFilter()
+        flt.check(comment(ip="192.0.2.1"), submission())
+        with self.assertRaises(CommentRejected):
+            flt.check(comment(ip="192.0.2.2"), submission())
+
+    def test_the_mark_lives_in_the_shared_cache_so_other_processes_see_it(self):
+        FloodFilter().check(comment(ip="192.0.2.1", email=""), submission())
+        assert cache.get("comments_plugin:flood:ip:192.0.2.1") == 1
+        # A fresh filter instance (another process) refuses the next one.
+        with self.assertRaises(CommentRejected):
+            FloodFilter().check(comment(ip="192.0.2.1", email=""), submission())
+
+    def test_email_addresses_are_not_stored_in_cache_keys(self):
+        FloodFilter().check(comment(ip=None, email="secret@example.com"), submission())
+        assert cache.get("comments_plugin:flood:email:secret@example.com") is None
+
+    def test_moderators_are_exempt(self):
+        flt = FloodFilter()
+        for _ in range(3):
+            assert flt.check(comment(), submission(is_moderator=True)) is None
+
+    def test_different_people_are_not_held_up(self):
+        flt = FloodFilter()
+        flt.check(comment(ip="192.0.2.1", email="a@example.com"), submission())
+        assert flt.check(comment(ip="192.0.2.2", email="b@example.com"), submission()) is None
+
+    def test_an_interval_of_zero_turns_it_off(self):
+        flt = FloodFilter(INTERVAL=0)
+        flt.check(comment(), submission())
+        assert flt.check(comment(), submission()) is None
+
+    @override_settings(
+        COMMENTS_PLUGIN={
+            "SPAM_FILTERS": [{"NAME": "comments_plugin.spam.filters.flood.FloodFilter"}]
+        }
+    )
+    def test_offline_checks_skip_it_because_it_needs_a_request(self):
+        for _ in range(2):
+            assert run_pipeline(comment(), Submission(offline=True)).verdicts == []

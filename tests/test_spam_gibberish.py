@@ -1,0 +1,40 @@
+from django.test import SimpleTestCase
+
+from comments_plugin.models import Comment
+from comments_plugin.spam import Submission
+from comments_plugin.spam.filters.gibberish import GibberishFilter
+
+
+def codes(body, **options):
+    verdicts = GibberishFilter(**options).check(Comment(body=body), Submission())
+    return {v.code: v.score for v in verdicts}
+
+
+class GibberishFilterTests(SimpleTestCase):
+    def test_stray_long_numbers_are_number_garbage(self):
+        assert codes("808988 24791You might be successful individuals. motor movers 451606") == {
+            "number_garbage": 1.0
+        }
+
+    def test_formatted_numbers_times_and_versions_are_not_garbage(self):
+        for body in (
+            "It has 700,000,000 views, see 2:19 and version 10.0.19041",
+            "Order 10023 arrived; call 555-0134.",
+            "Paid $12500 for 120000 rows",
+            "https://example.com/watch?v=123456789&t=987654",
+        ):
+            assert codes(body) == {}, body
+
+    def test_min_numbers_option_sets_how_many_it_takes(self):
+        assert codes("Ticket 123456", MIN_NUMBERS=1) == {"number_garbage": 1.0}
+
+    def test_keyboard_mash_is_caught(self):
+        assert codes("xkqzvbt fghjkl nice") == {"keyboard_mash": 1.0}
+
+    def test_real_words_with_many_consonants_are_not_mash(self):
+        assert codes("The strengths and rhythms of this twelfth chapter") == {}
+
+    def test_one_word_repeated_is_caught(self):
+        assert codes("buy " * 15 + "now and then more words here please ok") == {
+            "repeated_word": 0.5
+        }

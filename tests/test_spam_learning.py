@@ -1,0 +1,186 @@
+from django.contrib.auth import get_user_model
+from django.test import SimpleTestCase, TestCase, override_settings
+
+from comments_plugin import operations
+from comments_plugin.models import Comment, LearnedToken, Status
+from comments_plugin.spam import Submission
+from comments_plugin.spam.filters.learning import LearningFilter
+from comments_plugin.spam.learning import (
+    MESSAGES,
+    Classifier,
+    DatabaseStore,
+    MemoryStore,
+    author_shape,
+    features,
+    save_counts,
+)
+from comments_plugin.spam.pipeline import label_for_change
+from tests.testapp.helpers import make_comment
+from tests.testapp.models import Article
+
+SPAM = [
+    f"check out my channel {i} and subscribe for free views http://spam{i}.com" for i in range(25)
+]
+HAM = [f"great song number {i}, the chorus is lovely and the video too" for i in range(25)]
+LEARNING_ONLY = {
+    "SPAM_FILTERS": [
+        {
+            "NAME": "comments_plugin.spam.filters.learning.LearningFilter",
+            "OPTIONS": {"MIN_MESSAGES": 2},
+        }
+    ]
+}
+
+
+def trained(store):
+    classifier = Classifier(store)
+    for body in SPAM:
+        classifier.learn(features(body), "spam")
+    for body in HAM:
+        classifier.learn(features(body), "ham")
+    return classifier
+
+
+class FeatureTests(SimpleTestCase):
+    def test_features_hold_words_pairs_domains_and_shape(self):
+        feats = features("Visit http://Shop.example.com now 123456", "Bob Smith", "http://b.org")
+        assert {"visit", "visit http", "url:shop.example.com", "url:b.org"} <= feats
+        assert {"meta:links1", "meta:author_words", "meta:author_url", "meta:num6"} <= feats
+
+    def test_author_shape_describes_the_name(self):
+        assert author_shape("Ann Baker") == "words"
+        assert author_shape("gamer2000") == "handle_digits"
+        assert author_shape("마사지") == "nonlatin"
+        assert author_shape("Casino at win.com") == "url"
+
+
+class ClassifierTests(SimpleTestCase):
+    def test_it_gives_no_opinion_until_trained_enough(self):
+        result = Classifier(MemoryStore()).classify(features("check out my channel"))
+        assert not result.trained and result.probability == 0.5
+
+    def test_it_separates_spam_from_ham_and_names_its_clues(self):
+        classifier = trained(MemoryStore())
+        spam = classifier.classify(features("subscribe to my channel for free views"))
+        ham = classifier.classify(features("the chorus of this song is lovely"))
+        assert spam.probability > 0.95 > 0.05 > ham.probability
+        assert "channel" in dict(spam.clues)
+
+    def test_unlearning_undoes_learning(self):
+        store = MemoryStore()
+        classifier = Classifier(store)
+        classifier.learn({"a", "b"}, "spam")
+        classifier.learn({"a", "b"}, "spam", unlearn=True)
+        assert store.counts({"a"}) == {"a": (0, 0), MESSAGES: (0, 0)}
+
+
+class DatabaseStoreTests(TestCase):
+    def test_counts_are_shared_through_the_database_in_one_query(self):
+        DatabaseStore().add({"casino", "win"}, "spam", 1)
+        DatabaseStore().add({"casino"}, "ham", 1)
+        with self.assertNumQueries(1):
+            counts = DatabaseStore().counts({"casino", "win", "unknown"})
+        assert counts == {"casino": (1, 1), "win": (1, 0), MESSAGES: (1, 1)}
+
+    def test_counts_never_go_below_zero(self):
+        DatabaseStore().add({"x"}, "spam", -1)
+        assert LearnedToken.objects.filter(token="x").count() == 0
+        DatabaseStore().add({"x"}, "spam", 1)
+        DatabaseStore().add({"x"}, "spam", -1)
+        DatabaseStore().add({"x"}, "spam", -1)
+        assert LearnedToken.objects.get(token="x").spam_count == 0
+
+    def test_bulk_saved_counts_add_to_existing_ones(self):
+        DatabaseStore().add({"x"}, "spam", 1)
+        save_counts({"x": [2, 3], "y": [0, 1]})
+        assert DatabaseStore().counts({"x", "y"}) == {"x": (3, 3), "y": (0, 1), MESSAGES: (1, 0)}
+
+
+class LearningFilterTests(TestCase):
+    def test_it_catches_what_it_was_taught_with_one_query(self):
+        trained(DatabaseStore())
+        comment = Comment(body="free views, subscribe to my channel http://spam99.com")
+        with self.assertNumQueries(1):
+            verdict = LearningFilter().check(comment, Submission())
+        assert (verdict.code, verdict.score) == ("learned_spam", 3.0)
+        assert "clues" in verdict.message
+
+    def test_it_is_silent_on_a_fresh_install(self):
+        assert LearningFilter().check(Comment(body="check out my channel"), Submission()) is None
+
+    def test_probability_options_must_be_ordered(self):
+        errors = LearningFilter.check_options({"HOLD_PROBABILITY": 0.9999}, 0)
+        assert [e.id for e in errors] == ["comments_plugin.E015"]
+
+
+class LabelTests(SimpleTestCase):
+    def test_which_status_changes_teach_what(self):
+        mod = object()
+        assert label_for_change("pending", "spam", "spam", mod) == "spam"
+        assert label_for_change("approved", "spam", "spam", None) == "spam"
+        assert label_for_change("spam", "approved", "ham", None) == "ham"
+        assert label_for_change("pending", "approved", "approve", mod) == "ham"
+        assert label_for_change("spam", "approved", "approve", mod) == "ham"
+        assert label_for_change("pending", "approved", "approve", None) is None
+        assert label_for_change("trash", "approved", "restore", mod) is None
+        assert label_for_change("approved", "pending", "hold", None) is None
+        assert label_for_change("approved", "trash", "trash", mod) is None
+
+
+@override_settings(COMMENTS_PLUGIN=LEARNING_ONLY)
+class LearningFromModeratorsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="A", slug="a")
+        cls.moderator = get_user_model().objects.create_user("mod")
+
+    def counts(self, token):
+        return DatabaseStore().counts({token}).get(token)
+
+    def test_marking_spam_teaches_spam(self):
+        comment = make_comment(self.article, "casino bonus", status=Status.PENDING)
+        operations.mark_spam(comment, user=self.moderator)
+        assert self.counts("casino") == (1, 0)
+        comment.refresh_from_db()
+        assert comment.learned_as == "spam"
+
+    def test_changing_ones_mind_untrains_the_old_lesson(self):
+        comment = make_comment(self.article, "casino bonus", status=Status.PENDING)
+        operations.mark_spam(comment, user=self.moderator)
+        operations.mark_ham(comment, user=self.moderator)
+        assert self.counts("casino") == (0, 1)
+        assert self.counts(MESSAGES) == (0, 1)
+        comment.refresh_from_db()
+        assert comment.learned_as == "ham"
+
+    def test_the_same_lesson_twice_counts_once(self):
+        comment = make_comment(self.article, "casino bonus", status=Status.PENDING)
+        operations.mark_spam(comment, user=self.moderator)
+        operations.hold(comment, user=self.moderator)
+        operations.mark_spam(comment, user=self.moderator)
+        assert self.counts("casino") == (1, 0)
+
+    def test_a_moderator_approving_a_held_comment_teaches_ham(self):
+        comment = make_comment(self.article, "lovely chorus", status=Status.PENDING)
+        operations.approve(comment, user=self.moderator)
+        assert self.counts("lovely") == (0, 1)
+
+    def test_readers_flags_and_the_trash_teach_nothing(self):
+        comment = make_comment(self.article, "lovely chorus")
+        operations.hold(comment, source="flags")
+        operations.trash(comment, user=self.moderator)
+        operations.restore(comment, user=self.moderator)
+        assert self.counts("lovely") is None
+
+    def test_after_enough_lessons_new_spam_is_caught(self):
+        for i in range(3):
+            spam = make_comment(self.article, f"casino bonus win {i}", status=Status.PENDING)
+            operations.mark_spam(spam, user=self.moderator)
+            ham = make_comment(self.article, f"lovely chorus song {i}", status=Status.PENDING)
+            operations.approve(ham, user=self.moderator)
+        comment = operations.build_comment(
+            target=self.article, body="casino bonus!", author_name="X"
+        )
+        result = operations.post_comment(comment)
+        assert result.comment.status != Status.APPROVED
+        assert result.comment.spam_reasons[0]["code"] in ("learned_spam", "learned_unsure")

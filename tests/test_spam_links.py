@@ -1,0 +1,35 @@
+from django.test import SimpleTestCase
+
+from comments_plugin.models import Comment
+from comments_plugin.spam import Submission
+from comments_plugin.spam.filters.links import LinkCountFilter
+
+
+def check(flt, body, name="Ann"):
+    return {v.code: v.score for v in flt.check(Comment(body=body, author_name=name), Submission())}
+
+
+class LinkCountFilterTests(SimpleTestCase):
+    def test_one_link_is_fine(self):
+        assert check(LinkCountFilter(), "See https://example.com for details.") == {}
+
+    def test_two_links_hold_like_wordpress(self):
+        assert check(LinkCountFilter(), "https://a.example.com and www.b.org") == {
+            "many_links": 1.0
+        }
+
+    def test_each_extra_link_adds_to_the_score(self):
+        body = " ".join(f"https://e{i}.example.com" for i in range(6))
+        assert check(LinkCountFilter(), body) == {"many_links": 3.0}
+
+    def test_a_domain_in_the_author_name_weighs_heavily(self):
+        assert check(LinkCountFilter(), "Hello", name="Cheap pills at pills.ru") == {
+            "link_in_name": 2.0
+        }
+
+    def test_options_change_the_limit_and_scores(self):
+        flt = LinkCountFilter(MAX_LINKS=1, SCORE=0.5, AUTHOR_NAME_SCORE=5)
+        assert check(flt, "https://example.com", name="www.x.com") == {
+            "many_links": 0.5,
+            "link_in_name": 5.0,
+        }

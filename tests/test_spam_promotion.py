@@ -1,0 +1,28 @@
+from django.test import SimpleTestCase
+
+from comments_plugin.models import Comment
+from comments_plugin.spam import Submission
+from comments_plugin.spam.filters.promotion import SelfPromotionFilter
+
+
+def score(body, **options):
+    verdict = SelfPromotionFilter(**options).check(Comment(body=body), Submission())
+    return None if verdict is None else verdict.score
+
+
+class SelfPromotionFilterTests(SimpleTestCase):
+    def test_asking_for_an_audience_scores(self):
+        assert score("Hey guys check out my new channel!") == 1.5
+        assert score("plz subscribe, I sub back") == 1.5
+        assert score("Like this comment if you are watching in 2015") == 1.0
+
+    def test_talking_about_the_page_does_not(self):
+        for body in (
+            "Check out the official tutorial, it covers this.",
+            "My favourite part is the chorus.",
+            "I subscribed to the newsletter last year.",
+        ):
+            assert score(body) is None, body
+
+    def test_scores_are_options(self):
+        assert score("check out my channel", SCORE=2.0, EXTRA_SCORE=0) == 2.0

@@ -1,0 +1,46 @@
+from django.test import SimpleTestCase, override_settings
+
+from comments_plugin.models import Comment
+from comments_plugin.spam import Submission
+from comments_plugin.spam.filters.script import UnexpectedScriptFilter, site_scripts
+
+
+def codes(flt, body, name="Ann"):
+    return {v.code: v.score for v in flt.check(Comment(body=body, author_name=name), Submission())}
+
+
+class UnexpectedScriptFilterTests(SimpleTestCase):
+    def test_an_english_site_expects_latin_from_language_code(self):
+        assert site_scripts() == ["Latin"]
+
+    @override_settings(LANGUAGES=[("en", "English"), ("ru", "Russian")])
+    def test_languages_setting_adds_its_scripts(self):
+        assert site_scripts() == ["Cyrillic", "Latin"]
+        assert codes(UnexpectedScriptFilter(), "Отличная статья, спасибо!") == {}
+
+    def test_a_body_mostly_in_an_unexpected_script_scores(self):
+        result = UnexpectedScriptFilter().check(
+            Comment(body="Отличная статья, спасибо! ok", author_name="Ann"), Submission()
+        )
+        assert [(v.code, v.score) for v in result] == [("unexpected_script_body", 2.0)]
+        assert "Cyrillic" in result[0].message
+
+    def test_accents_and_emoji_are_not_unexpected(self):
+        assert codes(UnexpectedScriptFilter(), "Crème brûlée à Kraków 😀", "Zoë Müller") == {}
+
+    def test_an_author_name_in_an_unexpected_script_scores(self):
+        assert codes(UnexpectedScriptFilter(), "Nice post.", "마사지") == {
+            "unexpected_script_name": 0.5
+        }
+
+    def test_web_addresses_in_the_name_do_not_hide_its_script(self):
+        name = "В Иззи Казино на izzi-kazino.qarakoz.kz"  # noqa: RUF001
+        assert "unexpected_script_name" in codes(UnexpectedScriptFilter(), "Hi", name)
+
+    def test_expected_scripts_option_overrides_the_languages(self):
+        flt = UnexpectedScriptFilter(EXPECTED_SCRIPTS=["Latin", "Hangul"])
+        assert codes(flt, "Nice post.", "마사지") == {}
+
+    def test_invalid_expected_scripts_fail_the_system_check(self):
+        errors = UnexpectedScriptFilter.check_options({"EXPECTED_SCRIPTS": "Latin"}, 3)
+        assert [e.id for e in errors] == ["comments_plugin.E015"]
