@@ -45,9 +45,12 @@ demo: $(STAMP)-demo
 test: $(STAMP)-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Both checks run even when the first fails, so one run reports everything.
 lint: $(STAMP)-lint
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	exit $$status
 
 docs: $(STAMP)-docs
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html

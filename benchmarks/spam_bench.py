@@ -143,7 +143,7 @@ def main() -> None:
         f"({held_ham / len(ham):.1%} false positives) and {held_spam} of {len(spam)} spam."
     )
     top = Counter(value for hits in ham_hits for _pk, _action, value in hits).most_common(10)
-    print("Rules hitting ham most: " + ", ".join(f"{v!r} ×{n}" for v, n in top))
+    print("Rules hitting ham most: " + ", ".join(f"{v!r} ({n})" for v, n in top))
     print(f"Stored comments: {Comment.objects.count()}")
 
 

@@ -492,7 +492,9 @@ class CommentAdmin(admin.ModelAdmin):
     def in_response_to(self, obj: Comment) -> SafeString:
         target = obj.content_object
         if target is None:
-            title: Any = gettext("(deleted %(model)s)") % {"model": obj.content_type.model}
+            # get_for_id() reads the content type cache: obj.content_type is a query per row.
+            model_name = ContentType.objects.get_for_id(obj.content_type_id).model
+            title: Any = gettext("(deleted %(model)s)") % {"model": model_name}
             url = ""
         else:
             title = target
@@ -684,6 +686,15 @@ class CommentAdmin(admin.ModelAdmin):
         if comment is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if action == "reply":
+            # The button is only on published and held comments: a reply published under
+            # spam or trash, or on a deleted page, would be an orphan.
+            if comment.status not in (Status.PENDING, Status.APPROVED) or (
+                comment.content_object is None
+            ):
+                self.message_user(
+                    request, gettext("This comment cannot be replied to."), messages.ERROR
+                )
+                return self._redirect_back(request)
             body = (request.POST.get(f"reply-{comment.pk}") or request.POST.get("body", "")).strip()
             if not body:
                 self.message_user(request, gettext("Write a reply first."), messages.WARNING)
@@ -696,14 +707,16 @@ class CommentAdmin(admin.ModelAdmin):
             )
             return self._redirect_back(request)
         operation = ACTIONS[action][0]
-        changed = operation(comment, user=request.user, source="admin")
+        changed = operation(comment, user=request.user, source="admin", request=request)
         self.message_user(request, done_message(action, int(changed)), messages.SUCCESS)
         return self._redirect_back(request)
 
     def _bulk(self, request: HttpRequest, queryset: QuerySet[Comment], action: str) -> None:
         operation = ACTIONS[action][0]
         changed = sum(
-            1 for comment in queryset if operation(comment, user=request.user, source="admin")
+            1
+            for comment in queryset
+            if operation(comment, user=request.user, source="admin", request=request)
         )
         self.message_user(request, done_message(action, changed), messages.SUCCESS)
 
@@ -764,7 +777,8 @@ class CommentAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(back)
-        count = Comment.objects.filter(status=status).count()
+        # What the purge will delete: comments with replies in another status stay.
+        count = operations.purge(status, dry_run=True)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

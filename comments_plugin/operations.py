@@ -8,14 +8,15 @@ so the learning filter, notifications and caches always hear about it.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from comments_plugin.conf import conf
 from comments_plugin.exceptions import CommentRejected
 from comments_plugin.models import Comment, Flag, ModerationEvent, Status
 from comments_plugin.moderation import moderator
+from comments_plugin.rendering import bump_list_version
 from comments_plugin.signals import (
     comment_status_changed,
     comment_was_flagged,
@@ -186,11 +188,14 @@ def change_status(
     user: Any = None,
     source: str = "",
     reason: str = "",
+    request: HttpRequest | None = None,
 ) -> bool:
     """Move ``comment`` to ``new_status`` under a row lock; ``False`` if it already was there.
 
     Two moderators acting at once end with one consistent status and one audit row per
-    real change. The instance passed in is refreshed with the stored status.
+    real change. The instance passed in is refreshed with the stored status. ``request``
+    (the moderator's or the reporting reader's) goes out with the signal, so notifications
+    link to the site's own host when ``SITE_URL`` is not set.
     """
     moderator_user = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
@@ -219,37 +224,125 @@ def change_status(
         user=moderator_user,
         source=source,
         reason=reason,
+        request=request,
     )
     return True
 
 
-def approve(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+def approve(
+    comment: Comment,
+    *,
+    user: Any = None,
+    source: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
     """Publish a comment."""
-    return change_status(comment, Status.APPROVED, action="approve", user=user, source=source, reason=reason)
+    return change_status(
+        comment,
+        Status.APPROVED,
+        action="approve",
+        user=user,
+        source=source,
+        reason=reason,
+        request=request,
+    )
 
 
-def hold(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+def hold(
+    comment: Comment,
+    *,
+    user: Any = None,
+    source: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
     """Unpublish a comment back into the moderation queue."""
-    return change_status(comment, Status.PENDING, action="hold", user=user, source=source, reason=reason)
+    return change_status(
+        comment,
+        Status.PENDING,
+        action="hold",
+        user=user,
+        source=source,
+        reason=reason,
+        request=request,
+    )
 
 
-def mark_spam(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+def mark_spam(
+    comment: Comment,
+    *,
+    user: Any = None,
+    source: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
     """Mark a comment as spam (the learning filter learns from it)."""
-    return change_status(comment, Status.SPAM, action="spam", user=user, source=source, reason=reason)
+    return change_status(
+        comment,
+        Status.SPAM,
+        action="spam",
+        user=user,
+        source=source,
+        reason=reason,
+        request=request,
+    )
 
 
-def mark_ham(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+def mark_ham(
+    comment: Comment,
+    *,
+    user: Any = None,
+    source: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
     """Declare a comment not spam and publish it (the learning filter learns from it)."""
-    return change_status(comment, Status.APPROVED, action="ham", user=user, source=source, reason=reason)
+    return change_status(
+        comment,
+        Status.APPROVED,
+        action="ham",
+        user=user,
+        source=source,
+        reason=reason,
+        request=request,
+    )
 
 
-def trash(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
+def trash(
+    comment: Comment,
+    *,
+    user: Any = None,
+    source: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
     """Move a comment to the trash (kept until purged)."""
-    return change_status(comment, Status.TRASH, action="trash", user=user, source=source, reason=reason)
+    return change_status(
+        comment,
+        Status.TRASH,
+        action="trash",
+        user=user,
+        source=source,
+        reason=reason,
+        request=request,
+    )
 
 
-def restore(comment: Comment, *, user: Any = None, source: str = "", reason: str = "") -> bool:
-    """Take a comment out of the trash, back to the status it had before."""
+def restore(
+    comment: Comment,
+    *,
+    user: Any = None,
+    source: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
+    """Take a comment out of the trash, back to the status it had before.
+
+    ``False`` for a comment not in the trash: "restore" must not unpublish an approved one.
+    """
+    if not Comment.objects.filter(pk=comment.pk, status=Status.TRASH).exists():
+        return False
     previous = (
         ModerationEvent.objects.filter(comment_id=comment.pk, to_status=Status.TRASH)
         .order_by("-created_at", "-pk")
@@ -257,7 +350,15 @@ def restore(comment: Comment, *, user: Any = None, source: str = "", reason: str
         .first()
     )
     target_status = previous if previous and previous != Status.TRASH else Status.PENDING
-    return change_status(comment, target_status, action="restore", user=user, source=source, reason=reason)
+    return change_status(
+        comment,
+        target_status,
+        action="restore",
+        user=user,
+        source=source,
+        reason=reason,
+        request=request,
+    )
 
 
 def reply(parent: Comment, body: str, *, user: Any, request: HttpRequest | None = None) -> Comment:
@@ -268,7 +369,13 @@ def reply(parent: Comment, body: str, *, user: Any, request: HttpRequest | None 
     """
     target = parent.content_object
     if parent.status == Status.PENDING:
-        approve(parent, user=user, source="reply", reason=_("Approved by replying to it."))
+        approve(
+            parent,
+            user=user,
+            source="reply",
+            reason=_("Approved by replying to it."),
+            request=request,
+        )
     comment = build_comment(target=target, body=body, parent=parent, user=user, request=request)
     comment.status = Status.APPROVED
     comment.spam_reasons = [
@@ -291,6 +398,50 @@ def reply(parent: Comment, body: str, *, user: Any, request: HttpRequest | None 
     return comment
 
 
+def reporter_network(ip_address: str | None) -> str:
+    """The network one anonymous reader is counted by: an IPv4 address or an IPv6 /64.
+
+    One IPv6 subscriber holds a whole /64, and requests without an address are one unknown
+    reader; counting addresses one by one would let a single person hold any comment alone.
+    """
+    if not ip_address:
+        return "unknown"
+    address = ipaddress.ip_address(ip_address)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # a dual-stack socket's IPv4 client
+    prefix = 64 if address.version == 6 else 32
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def _reported_anonymously(comment: Comment, ip_address: str | None) -> bool:
+    anonymous = Flag.objects.filter(comment_id=comment.pk, user__isnull=True)
+    if ip_address is None:
+        return anonymous.filter(ip_address__isnull=True).exists()
+    if ":" not in ip_address:
+        return anonymous.filter(ip_address=ip_address).exists()
+    # The addresses of a /64 share no text form to filter on; a comment has few reports.
+    network = reporter_network(ip_address)
+    stored = anonymous.filter(ip_address__contains=":").values_list("ip_address", flat=True)
+    return any(reporter_network(other) == network for other in stored)
+
+
+def _reports_since_review(comment: Comment) -> int:
+    """Reports made since a moderator last published the comment: their verdict outweighs
+    older reports, or one more report would hide a comment they had just let stand."""
+    reviewed = (
+        ModerationEvent.objects.filter(
+            comment_id=comment.pk, to_status=Status.APPROVED, action__in=("approve", "ham")
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    reports = Flag.objects.filter(comment_id=comment.pk)
+    if reviewed is not None:
+        reports = reports.filter(created_at__gt=reviewed)
+    return reports.count()
+
+
 def flag(
     comment: Comment,
     *,
@@ -300,8 +451,9 @@ def flag(
 ) -> Flag | None:
     """Record a reader's report; enough reports hold an approved comment.
 
-    Returns ``None`` when this user (or, for anonymous readers, this IP address) already
-    reported the comment.
+    Returns ``None`` when this user (or, for anonymous readers, this IP address or IPv6
+    /64, see :func:`reporter_network`) already reported the comment. Reports made before a
+    moderator last approved the comment do not count towards the threshold.
     """
     reporter = user if user is not None and user.is_authenticated else None
     ip_address = client_ip(request)
@@ -309,13 +461,7 @@ def flag(
         if reporter is not None and Flag.objects.filter(comment_id=comment.pk, user=reporter).exists():
             return None
         # One anonymous report per address, or one reader could hold any comment alone.
-        if (
-            reporter is None
-            and ip_address
-            and Flag.objects.filter(
-                comment_id=comment.pk, user__isnull=True, ip_address=ip_address
-            ).exists()
-        ):
+        if reporter is None and _reported_anonymously(comment, ip_address):
             return None
         report = Flag.objects.create(
             comment_id=comment.pk, user=reporter, ip_address=ip_address, reason=reason[:500]
@@ -324,24 +470,64 @@ def flag(
     comment.refresh_from_db(fields=["flag_count", "status"])
     comment_was_flagged.send(sender=Comment, comment=comment, flag=report, request=request)
     threshold = conf.FLAGS_TO_HOLD
-    if threshold and comment.flag_count >= threshold and comment.status == Status.APPROVED:
-        hold(comment, source="flags", reason=_("Reported by %(count)d readers.") % {"count": comment.flag_count})
+    if (
+        threshold
+        and comment.flag_count >= threshold
+        and comment.status == Status.APPROVED
+        and _reports_since_review(comment) >= threshold
+    ):
+        hold(
+            comment,
+            source="flags",
+            reason=_("Reported by %(count)d readers.") % {"count": comment.flag_count},
+            request=request,
+        )
     return report
 
 
+#: Primary keys per query when walking or deleting threads: far below every database's
+#: limit on query parameters.
+DELETE_BATCH = 500
+
+
+def _batches(pks: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(pks), DELETE_BATCH):
+        yield pks[start : start + DELETE_BATCH]
+
+
 def delete_permanently(comments: Iterable[Comment] | models.QuerySet[Comment]) -> int:
-    """Delete comments (and their replies) for good. Returns how many rows went."""
-    pks = [c.pk for c in comments]
-    _deleted, per_model = Comment.objects.filter(pk__in=pks).delete()
-    return per_model.get(Comment._meta.label, 0)
+    """Delete comments (and their replies) for good. Returns how many rows went.
+
+    Replies are found level by level and deleted deepest first, so the cascade never walks
+    down a thread: Django's deletion collector recurses once per level, and an imported
+    thread deeper than Python's recursion limit would crash it.
+    """
+    levels: list[list[Any]] = []
+    seen: set[Any] = set()
+    level = list(dict.fromkeys(c.pk for c in comments))
+    while level:
+        seen.update(level)
+        levels.append(level)
+        replies: list[Any] = []
+        for batch in _batches(level):
+            replies.extend(Comment.objects.filter(parent_id__in=batch).values_list("pk", flat=True))
+        level = [pk for pk in dict.fromkeys(replies) if pk not in seen]
+    deleted = 0
+    with transaction.atomic():
+        for level in reversed(levels):
+            for batch in _batches(level):
+                _total, per_model = Comment.objects.filter(pk__in=batch).delete()
+                deleted += per_model.get(Comment._meta.label, 0)
+    return deleted
 
 
 def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run: bool = False) -> int:
     """Delete every comment with ``status`` (spam or trash), optionally only older ones.
 
     Age counts from when the comment got that status (its latest audit row), so a years-old
-    comment trashed today is kept for the whole retention period. A comment with replies in
-    another status stays: deleting it would take those replies (its thread) with it.
+    comment trashed today is kept for the whole retention period. A comment with any reply
+    below it (at any depth) that is not purged too stays: deleting it would take that reply
+    with it.
     """
     if status not in (Status.SPAM, Status.TRASH):
         raise ValueError("Only spam and trash can be purged.")
@@ -355,13 +541,21 @@ def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run:
         qs = qs.annotate(status_since=Coalesce(Subquery(entered), F("submitted_at"))).filter(
             status_since__lt=timezone.now() - older_than
         )
-    others = Comment.objects.exclude(status=status)
-    qs = qs.exclude(pk__in=others.filter(parent__isnull=False).values("parent_id")).exclude(
-        pk__in=others.filter(thread__isnull=False).values("thread_id")
-    )
+    parents: dict[Any, Any] = dict(qs.values_list("pk", "parent_id"))
+    # Replies that are not purged (another status, or younger) keep every ancestor they have.
+    kept: list[Any] = []
+    for batch in _batches(list(parents)):
+        below = Comment.objects.filter(Q(parent_id__in=batch) | Q(thread_id__in=batch))
+        for pk, parent_id, thread_id in below.values_list("pk", "parent_id", "thread_id"):
+            if pk not in parents:
+                kept.extend((parent_id, thread_id))
+    while kept:
+        pk = kept.pop()
+        if pk in parents:
+            kept.append(parents.pop(pk))
     if dry_run:
-        return qs.count()
-    return delete_permanently(qs.only("pk"))
+        return len(parents)
+    return delete_permanently(Comment(pk=pk) for pk in parents)
 
 
 def _scrub(text: str, secrets: Iterable[str]) -> str:
@@ -452,6 +646,11 @@ def anonymise_ips(older_than: datetime.timedelta, *, dry_run: bool = False) -> t
         return comments.update(ip_address=None), reports.update(ip_address=None)
 
 
+def _bump_lists(targets: Iterable[tuple[int, str]]) -> None:
+    for content_type_id, object_pk in targets:
+        bump_list_version(content_type_id, object_pk)
+
+
 def import_comments(
     comments: list[Comment],
     *,
@@ -480,6 +679,10 @@ def import_comments(
             )
             for comment in created
         )
+    # bulk_create sends no post_save, so cached lists of these pages are told here, once the
+    # rows are visible to other processes (an import is one long transaction).
+    targets = {(comment.content_type_id, comment.object_pk) for comment in created}
+    transaction.on_commit(lambda: _bump_lists(targets))
     for comment in created:
         if train and comment.status in (Status.SPAM, Status.APPROVED):
             action = "spam" if comment.status == Status.SPAM else "ham"

@@ -58,7 +58,9 @@ def _notify_posted(*, comment: Any, request: Any = None, **kwargs: Any) -> None:
         _notify_author(comment, request)
 
 
-def _notify_status_changed(*, comment: Any, new_status: str, **kwargs: Any) -> None:
+def _notify_status_changed(
+    *, comment: Any, new_status: str, request: Any = None, **kwargs: Any
+) -> None:
     from comments_plugin import tasks
     from comments_plugin.conf import conf
     from comments_plugin.models import Status
@@ -66,10 +68,10 @@ def _notify_status_changed(*, comment: Any, new_status: str, **kwargs: Any) -> N
     if not kwargs.get("old_status"):
         return  # an import teaching the learning filter, not a change anyone made
     if new_status == Status.PENDING and conf.NOTIFY_MODERATORS:
-        _enqueue_later(tasks.notify_moderators, comment.pk, _base_url(None))
+        _enqueue_later(tasks.notify_moderators, comment.pk, _base_url(request))
     elif new_status == Status.APPROVED and kwargs.get("old_status") != Status.TRASH:
         # Restoring from the trash republishes an old comment: not news for the author.
-        _notify_author(comment, None)
+        _notify_author(comment, request)
 
 
 def _notify_author(comment: Any, request: Any) -> None:

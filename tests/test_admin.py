@@ -282,6 +282,30 @@ class RowActionTests(AdminTestCase):
         self.post(comment, "reply", **{f"reply-{comment.pk}": "   "})
         assert Comment.objects.count() == 1
 
+    def test_spam_trash_and_comments_on_deleted_pages_cannot_be_replied_to(self):
+        gone = Article.objects.create(title="Gone", slug="gone")
+        orphan = make_comment(gone, status=Status.PENDING)
+        gone.delete()
+        comments = [
+            make_comment(self.article, status=Status.SPAM),
+            make_comment(self.article, status=Status.TRASH),
+            orphan,
+        ]
+        for comment in comments:
+            response = self.post(comment, "reply", **{f"reply-{comment.pk}": "Hello"})
+            assert response.status_code == 302
+        assert not Comment.objects.filter(parent__isnull=False).exists()
+        assert Comment.objects.get(pk=orphan.pk).status == Status.PENDING
+
+    def test_restore_leaves_a_comment_outside_the_trash_alone(self):
+        approved = make_comment(self.article, status=Status.APPROVED)
+        spam = make_comment(self.article, status=Status.SPAM)
+        for comment in (approved, spam):
+            self.post(comment, "restore")
+        assert Comment.objects.get(pk=approved.pk).status == Status.APPROVED
+        assert Comment.objects.get(pk=spam.pk).status == Status.SPAM
+        assert not ModerationEvent.objects.exists()
+
 
 class BulkActionTests(AdminTestCase):
     def run_action(self, action, comments, **extra):
@@ -320,6 +344,14 @@ class BulkActionTests(AdminTestCase):
         self.run_action("restore_selected", comments)
         assert {c.status for c in Comment.objects.all()} == {Status.PENDING}
 
+    def test_restore_selected_in_the_all_view_does_not_unpublish(self):
+        comments = [make_comment(self.article, status=Status.APPROVED) for _ in range(2)]
+        self.client.post(
+            f"{CHANGELIST}?status=all",
+            {"action": "restore_selected", "_selected_action": [c.pk for c in comments]},
+        )
+        assert {c.status for c in Comment.objects.all()} == {Status.APPROVED}
+
     def test_delete_permanently_asks_for_confirmation_first(self):
         comments = [make_comment(self.article, status=Status.SPAM) for _ in range(2)]
         response = self.run_action("delete_selected", comments)
@@ -334,7 +366,8 @@ class BulkActionTests(AdminTestCase):
         self.client.force_login(self.viewer)
         comment = make_comment(self.article, status=Status.PENDING)
         for action in ("approve_selected", "delete_selected"):
-            self.run_action(action, [comment])
+            # "post" is the confirmation page's answer: without it nothing would be deleted.
+            self.run_action(action, [comment], post="yes")
         comment.refresh_from_db()
         assert comment.status == Status.PENDING
         assert Comment.objects.count() == 1
@@ -389,6 +422,19 @@ class EmptyTests(AdminTestCase):
     def test_other_statuses_cannot_be_emptied(self):
         assert self.client.post(self.url("approved")).status_code == 404
         assert Comment.objects.count() == 5
+
+    def test_the_confirmation_counts_only_what_will_be_deleted(self):
+        # A spam comment with a published reply stays, or the reply would go with it.
+        make_comment(self.article, "A reply", parent=self.spam[0], status=Status.APPROVED)
+        response = self.client.get(self.url("spam"))
+        assert "delete the 2 comments marked “Spam” permanently" in text(response)
+        self.client.post(self.url("spam"))
+        assert list(Comment.objects.filter(status=Status.SPAM)) == [self.spam[0]]
+
+    def test_emptying_needs_a_csrf_token(self):
+        self.client.handler.enforce_csrf_checks = True
+        assert self.client.post(self.url("spam")).status_code == 403
+        assert Comment.objects.filter(status=Status.SPAM).count() == 3
 
     def test_staff_without_the_permission_cannot_empty(self):
         self.client.force_login(self.viewer)
@@ -453,6 +499,23 @@ class QueryCountTests(AdminTestCase):
         assert len(small) <= len(smaller) + 1  # the cached filter choices may be read once
 
 
+class DeletedTargetTests(AdminTestCase):
+    def test_rows_whose_page_was_deleted_cost_no_query_each(self):
+        def queries_for(rows: int) -> int:
+            Comment.objects.all().delete()
+            for i in range(rows):
+                article = Article.objects.create(title=f"Gone {i}", slug=f"gone-{rows}-{i}")
+                make_comment(article, status=Status.PENDING)
+                article.delete()
+            self.client.get(CHANGELIST, {"status": "pending"})  # warm the caches
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(CHANGELIST, {"status": "pending"})
+            assert "(deleted article)" in text(response)
+            return len(queries)
+
+        assert queries_for(10) == queries_for(2)
+
+
 class ChangePageTests(AdminTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -513,7 +576,10 @@ class ChangePageTests(AdminTestCase):
         self.client.post(row_action_url(self.comment, "spam"))
         page = text(self.get())
         assert "links: 3 links (+1.5)" in page
-        assert "mod" in page and "spam" in page
+        # "mod" and "spam" are all over the page; the audit row's own cells are not.
+        assert '<td class="field-to_status"> <p>Spam</p>' in page
+        assert re.search(r'<td class="field-actor"> <p><a href="[^"]*">mod</a></p>', page)
+        assert '<td class="field-source"> <p>admin</p>' in page
 
     def test_it_shows_the_authors_record_with_links(self):
         page = self.get().content.decode()
@@ -557,6 +623,53 @@ class ChangePageTests(AdminTestCase):
         self.comment.refresh_from_db()
         assert self.comment.body == "Edited."
         assert self.comment.status == Status.PENDING
+
+    def test_the_form_cannot_change_the_status_or_the_record(self):
+        # Every status change goes through an operation and its audit row, never the form.
+        response = self.client.post(
+            reverse("admin:comments_plugin_comment_change", args=[self.comment.pk]),
+            {
+                "author_name": "Bea",
+                "author_email": "bea@example.com",
+                "author_url": "",
+                "body": "Edited.",
+                "status": Status.APPROVED,
+                "flag_count": 0,
+                "spam_score": 0,
+                "user": self.moderator.pk,
+                "flags-TOTAL_FORMS": 0,
+                "flags-INITIAL_FORMS": 1,
+                "events-TOTAL_FORMS": 0,
+                "events-INITIAL_FORMS": 1,
+            },
+        )
+        assert response.status_code == 302
+        self.comment.refresh_from_db()
+        assert self.comment.body == "Edited."
+        assert (self.comment.status, self.comment.spam_score, self.comment.user) == (
+            Status.PENDING,
+            2.0,
+            None,
+        )
+        assert Flag.objects.filter(comment=self.comment).exists()
+
+    def test_staff_who_may_change_but_not_moderate_cannot_edit_or_delete(self):
+        self.client.force_login(
+            make_staff("editor", "view_comment", "change_comment", "delete_comment")
+        )
+        url = reverse("admin:comments_plugin_comment_change", args=[self.comment.pk])
+        response = self.client.post(
+            url, {"author_name": "X", "author_email": "x@example.com", "body": "Hacked"}
+        )
+        assert response.status_code == 403
+        delete_url = reverse("admin:comments_plugin_comment_delete", args=[self.comment.pk])
+        assert self.client.post(delete_url, {"post": "yes"}).status_code == 403
+        self.client.post(
+            f"{CHANGELIST}?status=pending",
+            {"action": "delete_selected", "_selected_action": [self.comment.pk], "post": "yes"},
+        )
+        self.comment.refresh_from_db()
+        assert self.comment.body != "Hacked"
 
     def test_staff_without_the_permission_can_view_but_not_edit(self):
         self.client.force_login(self.viewer)

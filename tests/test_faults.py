@@ -120,7 +120,8 @@ class FaultTests(TestCase):
         response = self.client.post(f"/comments/c/{comment.pk}/flag/", {"reason": "rude"})
         assert response.status_code in (200, 302), response.status_code
         assert comment.flags.count() == 1
-        assert operations.mark_spam(comment) and operations.restore(comment)
+        assert operations.mark_spam(comment) and operations.trash(comment)
+        assert operations.restore(comment)
 
     @override_settings(
         EMAIL_BACKEND="tests.test_faults.FailingEmailBackend",

@@ -73,6 +73,20 @@ class ReportViewTests(FlagTestCase):
         self.report(ip="203.0.113.2")
         assert Flag.objects.count() == 2
 
+    def test_addresses_of_one_ipv6_network_report_once(self):
+        # An IPv6 subscriber holds a whole /64: counting addresses would let one person
+        # hold any comment alone.
+        for ip in ("2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::9"):
+            self.report(ip=ip)
+        assert Flag.objects.count() == 1
+        self.report(ip="2001:db8:1:3::1")
+        assert Flag.objects.count() == 2
+
+    def test_readers_without_an_address_count_as_one(self):
+        self.report(ip="")
+        self.report(ip="")
+        assert Flag.objects.count() == 1
+
     def test_held_spam_and_trashed_comments_cannot_be_reported(self):
         for status in (Status.PENDING, Status.SPAM, Status.TRASH):
             comment = make_comment(self.article, status=status)
@@ -119,6 +133,21 @@ class ThresholdTests(FlagTestCase):
         assert self.comment.status == Status.APPROVED
         assert self.comment.flag_count == 4
 
+    @override_settings(COMMENTS_PLUGIN={"FLAGS_TO_HOLD": 2})
+    def test_a_comment_a_moderator_approved_is_held_only_by_new_reports(self):
+        moderator = User.objects.create_user("mod")
+        for reader in self.readers[:2]:
+            self.report(reader)
+        self.comment.refresh_from_db()
+        assert self.comment.status == Status.PENDING
+        operations.approve(self.comment, user=moderator)
+        self.report(self.readers[2])
+        self.comment.refresh_from_db()
+        assert self.comment.status == Status.APPROVED
+        self.report(self.readers[3])
+        self.comment.refresh_from_db()
+        assert self.comment.status == Status.PENDING
+
     @override_settings(COMMENTS_PLUGIN={"FLAGS_TO_HOLD": 1})
     def test_a_spam_comment_reported_through_the_operation_stays_spam(self):
         spam = make_comment(self.article, status=Status.SPAM)
@@ -139,6 +168,21 @@ class AnonymousTests(FlagTestCase):
         # Another address has its own allowance.
         assert self.client.post(flag_url(others[2]), REMOTE_ADDR="203.0.113.6").status_code == 200
 
+    @override_settings(COMMENTS_PLUGIN={"FLAG_RATE_LIMIT": 2})
+    def test_an_ipv6_network_shares_one_allowance(self):
+        others = [make_comment(self.article) for _ in range(3)]
+        statuses = [
+            self.client.post(flag_url(c), REMOTE_ADDR=f"2001:db8:5:6::{i}").status_code
+            for i, c in enumerate(others, start=1)
+        ]
+        assert statuses == [200, 200, 429]
+
+    @override_settings(COMMENTS_PLUGIN={"FLAG_RATE_LIMIT": 2})
+    def test_requests_without_an_address_share_one_allowance(self):
+        others = [make_comment(self.article) for _ in range(3)]
+        statuses = [self.client.post(flag_url(c), REMOTE_ADDR="").status_code for c in others]
+        assert statuses == [200, 200, 429]
+
     @override_settings(COMMENTS_PLUGIN={"FLAG_RATE_LIMIT": 1})
     def test_members_are_not_rate_limited(self):
         others = [make_comment(self.article) for _ in range(3)]
@@ -152,3 +196,15 @@ class AnonymousTests(FlagTestCase):
         assert "Log in to report a comment." in response.content.decode()
         assert not Flag.objects.exists()
         assert self.report(self.readers[0]).status_code == 200
+
+
+class ReporterNetworkTests(TestCase):
+    def test_ipv4_counts_by_address_and_ipv6_by_its_64(self):
+        assert operations.reporter_network("203.0.113.5") == "203.0.113.5/32"
+        assert operations.reporter_network("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+
+    def test_an_ipv4_client_of_a_dual_stack_socket_counts_by_its_ipv4_address(self):
+        assert operations.reporter_network("::ffff:203.0.113.5") == "203.0.113.5/32"
+
+    def test_no_address_is_one_unknown_reader(self):
+        assert operations.reporter_network(None) == operations.reporter_network("") == "unknown"

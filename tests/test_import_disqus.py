@@ -74,3 +74,29 @@ class DisqusImportTests(TestCase):
     def test_a_file_that_is_not_xml_is_a_command_error(self):
         with self.assertRaisesMessage(CommandError, "not well-formed XML (line 1"):
             run(str(DATA / "ATTRIBUTION.md"), "--model", "testapp.Article")
+
+    def test_a_parent_in_another_thread_is_not_linked_and_a_far_date_is_not_a_crash(self):
+        other = Article.objects.create(title="Second", slug="second-post")
+        posts = (
+            ("p1", "t1", "", "2020-01-01T00:00:00Z"),
+            ("p2", "t2", '<parent dsq:id="p1"/>', "0001-01-01T00:00:00+05:00"),
+        )
+        text = (
+            '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+            '<thread dsq:id="t1"><link>https://old.example/a/first-post/</link></thread>'
+            '<thread dsq:id="t2"><link>https://old.example/a/second-post/</link></thread>'
+            + "".join(
+                f'<post dsq:id="{pid}"><message>{pid}</message><createdAt>{date}</createdAt>'
+                f'<thread dsq:id="{tid}"/>{parent}</post>'
+                for pid, tid, parent, date in posts
+            )
+            + "</disqus>"
+        )
+        path = Path(self.enterContext(tempfile.TemporaryDirectory())) / "d.xml"
+        path.write_text(text)
+        out, _err = run(str(path), "--model", "testapp.Article", "--match", "slug")
+        reply = Comment.objects.get(body="p2")
+        assert reply.content_object == other
+        assert (reply.parent_id, reply.thread_id, reply.depth) == (None, None, 0)
+        assert reply.submitted_at.year > 2000  # no representable date: the time of import
+        assert "1 replies to comments missing from the input" in out

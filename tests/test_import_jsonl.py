@@ -1,11 +1,12 @@
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 from unittest import mock
 
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from comments_plugin.models import Comment, ModerationEvent
 from tests.testapp.models import Article
@@ -134,3 +135,83 @@ class JSONLinesImportTests(TestCase):
             (c["2"].pk, c["1"].pk, 2),
             (c["3"].pk, c["1"].pk, 3),
         ]
+
+    def test_values_of_the_wrong_type_or_range_are_clear_errors_and_import_nothing(self):
+        cases = {
+            "author_name": (["Ann"], "author_name must be text, not list"),
+            "body": ({"text": "hi"}, "body must be text, not dict"),
+            "ip_address": (5, "ip_address must be text, not int"),
+            "flag_count": (-1, "flag_count -1 is out of range"),
+            "spam_score": ("nan", "spam_score must be a finite number"),
+            "spam_reasons": ("abc", "spam_reasons must be a list"),
+            "learned_as": ("spammy", "learned_as must be spam, ham or empty"),
+            "submitted_at": ("0001-01-01T00:00:00+05:00", "is out of range"),
+            "key": ("s" * 40 + ":1", "must be 1 to 32 characters"),
+        }
+        for field, (value, message) in cases.items():
+            with self.subTest(field), tempfile.TemporaryDirectory() as tmp:
+                bad = record("jsonl:2", self.article)
+                bad[field] = value
+                path = self.write(tmp, [record("jsonl:1", self.article), bad])
+                expected = f"line 2 is not a comment record: .*{re.escape(message)}"
+                with self.assertRaisesRegex(CommandError, expected):
+                    self.run_import(path)
+                assert Comment.objects.count() == 0
+
+    def test_nul_and_lone_surrogates_are_made_storable_on_every_database(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            line = json.dumps(record("jsonl:1", self.article, body="a\x00b\ud800c")) + "\n"
+            self.run_import(self.write(tmp, [line]))
+        assert Comment.objects.get().body == "ab\ufffdc"
+
+    def test_an_id_longer_than_the_column_is_shortened_the_same_way_every_run(self):
+        long_key = "jsonl:" + "9" * 300
+        lines = [
+            record("jsonl:reply", self.article, parent=long_key),
+            record(long_key, self.article),
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = self.write(tmp, lines)
+            self.run_import(path)
+            out, _err = self.run_import(path)
+        parent = Comment.objects.get(parent__isnull=True)
+        assert len(parent.import_id) <= 255 and parent.import_id.startswith("999")
+        assert Comment.objects.get(import_id="reply").parent_id == parent.pk
+        assert Comment.objects.count() == 2 and "2 already imported" in out
+
+    def test_a_parent_on_another_object_never_makes_a_thread_across_pages(self):
+        other = Article.objects.create(title="B", slug="b")
+        lines = [
+            record("jsonl:1", self.article),
+            record("jsonl:2", other, parent="jsonl:1"),  # parent already stored
+            record("jsonl:3", other, parent="jsonl:4"),  # parent comes later
+            record("jsonl:4", self.article),
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            out, _err = self.run_import(self.write(tmp, lines))
+        for import_id in ("2", "3"):
+            reply = Comment.objects.get(import_id=import_id)
+            assert (reply.parent_id, reply.thread_id, reply.depth) == (None, None, 0)
+        assert "2 replies to comments missing from the input" in out
+
+    def test_a_database_error_is_a_command_error_and_nothing_is_kept(self):
+        from django.db import DataError
+
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            mock.patch(
+                "comments_plugin.importers.base.import_comments",
+                side_effect=DataError("value too long"),
+            ),
+        ):
+            path = self.write(tmp, [record("jsonl:1", self.article)])
+            with self.assertRaisesMessage(CommandError, "The database refused a comment"):
+                self.run_import(path)
+        assert Comment.objects.count() == 0
+
+    @override_settings(COMMENTS_PLUGIN={"PAGE_SIZE": 0, "LIST_CACHE_TIMEOUT": 300})
+    def test_an_import_makes_the_cached_comment_list_of_its_pages_stale(self):
+        assert "body of jsonl:1" not in self.client.get("/articles/a/").content.decode()
+        with tempfile.TemporaryDirectory() as tmp, self.captureOnCommitCallbacks(execute=True):
+            self.run_import(self.write(tmp, [record("jsonl:1", self.article)]))
+        assert "body of jsonl:1" in self.client.get("/articles/a/").content.decode()

@@ -283,3 +283,49 @@ class WordPressImportTests(TestCase):
             run("wordpress", str(path), "--model", "testapp.Article", "--match", "slug")
         assert Comment.objects.count() == 5000
         assert Comment.objects.filter(parent__isnull=False).count() == 1000
+
+    def test_an_unknown_declared_encoding_is_a_command_error(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "bogus.xml"
+            path.write_text('<?xml version="1.0" encoding="x-bogus"?><rss/>')
+            with self.assertRaisesMessage(CommandError, "declares an unknown encoding"):
+                run("wordpress", str(path), "--model", "testapp.Article")
+
+    def test_a_reply_in_another_item_with_the_same_post_id_stays_on_its_own_page(self):
+        comment = (
+            "<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_parent>{parent}"
+            "</wp:comment_parent><wp:comment_content>c{id}</wp:comment_content></wp:comment>"
+        )
+        items = "".join(
+            f"<item><wp:post_id>7</wp:post_id><wp:post_name>{slug}</wp:post_name>"
+            f"{comment.format(id=cid, parent=parent)}</item>"
+            for slug, cid, parent in (("first-post", 1, 0), ("second-post", 2, 1))
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "same-id.xml"
+            path.write_text(
+                f'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>{items}</channel></rss>'
+            )
+            run("wordpress", str(path), "--model", "testapp.Article", "--match", "slug")
+        reply = Comment.objects.get(body="c2")
+        assert reply.content_object == self.second
+        assert (reply.parent_id, reply.thread_id, reply.depth) == (None, None, 0)
+
+    def test_a_date_without_a_utc_equivalent_falls_back_like_a_missing_one(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "far.xml"
+            path.write_text(
+                '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item>'
+                "<wp:post_id>1</wp:post_id><wp:post_name>first-post</wp:post_name>"
+                "<wp:post_date_gmt>2020-02-02 10:00:00</wp:post_date_gmt>"
+                "<wp:comment><wp:comment_id>1</wp:comment_id>"
+                "<wp:comment_date>9999-12-31 23:59:59</wp:comment_date>"
+                "<wp:comment_content>far</wp:comment_content></wp:comment></item></channel></rss>"
+            )
+            run(
+                "wordpress", str(path), "--model", "testapp.Article", "--match", "slug",
+                "--timezone", "America/New_York",
+            )  # fmt: skip
+        assert Comment.objects.get().submitted_at == datetime.datetime(
+            2020, 2, 2, 10, 0, tzinfo=datetime.UTC
+        )

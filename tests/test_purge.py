@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import sys
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
@@ -128,3 +129,34 @@ class PurgeTests(TestCase):
     def test_purging_only_touches_spam_and_trash(self) -> None:
         with self.assertRaises(ValueError):
             operations.purge(Status.APPROVED)
+
+    def test_a_legit_reply_below_a_chain_of_old_spam_is_never_deleted(self) -> None:
+        # approved root → old spam → old spam → approved: deleting the first spam reply
+        # would cascade through the second to the approved grandchild.
+        root = make_comment(self.article, "root")
+        first = make_comment(self.article, "spam reply", parent=root)
+        moved(first, Status.SPAM, days_ago(100))
+        second = make_comment(self.article, "spam reply to spam", parent=first)
+        moved(second, Status.SPAM, days_ago(100))
+        make_comment(self.article, "legit grandchild", parent=second)
+        assert operations.purge(Status.SPAM, older_than=datetime.timedelta(days=30)) == 1
+        assert {"root", "spam reply", "spam reply to spam", "legit grandchild"} <= self.alive()
+
+    def test_old_spam_stays_while_a_reply_below_it_is_younger_than_the_period(self) -> None:
+        root = make_comment(self.article, "root")
+        old = make_comment(self.article, "old spam reply", parent=root)
+        moved(old, Status.SPAM, days_ago(100))
+        young = make_comment(self.article, "young spam reply", parent=old)
+        moved(young, Status.SPAM, days_ago(1))
+        assert (
+            operations.purge(Status.SPAM, older_than=datetime.timedelta(days=30), dry_run=True) == 1
+        )
+        run()
+        assert {"old spam reply", "young spam reply"} <= self.alive()
+
+    def test_a_thread_deeper_than_the_recursion_limit_is_deleted_without_a_crash(self) -> None:
+        root = parent = make_comment(self.article, "deep root", status=Status.TRASH)
+        for depth in range(sys.getrecursionlimit()):
+            parent = make_comment(self.article, f"deep {depth}", parent=parent, status=Status.TRASH)
+        assert operations.delete_permanently([root]) == sys.getrecursionlimit() + 1
+        assert not any(body.startswith("deep") for body in self.alive())

@@ -33,7 +33,7 @@ LOOP = (
     '{% if node.is_pending %}<em class="comment-awaiting-moderation">'
     '{% translate "Your comment is awaiting moderation." %}</em>{% endif %}\n'
     '</footer>\n<div class="comment-content">{{ c.body|comment_body }}</div>\n'
-    "{% if can_reply and not node.is_pending and node.depth|add:1 <= max_depth %}"
+    "{% if can_reply and not node.is_pending and c.depth < max_depth %}"
     '<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?{{ prefix }}'
     '{{ c.pk }}#respond" data-comment-id="{{ c.pk }}" aria-label="{% blocktranslate with '
     'name=c.author_name %}Reply to {{ name }}{% endblocktranslate %}">{% translate "Reply" %}'

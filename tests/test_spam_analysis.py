@@ -52,3 +52,16 @@ class TextTests(SimpleTestCase):
 
     def test_normalise_body_folds_case_spaces_and_invisible_characters(self):
         assert normalise_body("  Hello\u200b   World\ufeff ") == "hello world"
+
+
+class HostileInputTests(SimpleTestCase):
+    def test_links_at_the_end_of_a_sentence_are_found(self):
+        assert find_urls("Casino at izzi-kazino.qarakoz.kz. See example.com.") == [
+            "izzi-kazino.qarakoz.kz",
+            "example.com",
+        ]
+
+    def test_long_runs_of_domain_characters_are_not_links(self):
+        # Shapes that made a backtracking pattern take seconds; the pattern is linear now.
+        for text in ("a." * 2500, "a-" * 2500, "ab." * 1700 + "!", "x " + "a-" * 2500 + " . "):
+            assert find_urls(text) == []

@@ -14,12 +14,12 @@ class LinkCountFilterTests(SimpleTestCase):
         assert check(LinkCountFilter(), "See https://example.com for details.") == {}
 
     def test_two_links_hold_like_wordpress(self):
-        assert check(LinkCountFilter(), "https://a.example.com and www.b.org") == {
+        assert check(LinkCountFilter(), "Compare https://a.example.com and www.b.org") == {
             "many_links": 1.0
         }
 
     def test_each_extra_link_adds_to_the_score(self):
-        body = " ".join(f"https://e{i}.example.com" for i in range(6))
+        body = "Links: " + " ".join(f"https://e{i}.example.com" for i in range(6))
         assert check(LinkCountFilter(), body) == {"many_links": 3.0}
 
     def test_a_domain_in_the_author_name_weighs_heavily(self):
@@ -29,7 +29,17 @@ class LinkCountFilterTests(SimpleTestCase):
 
     def test_options_change_the_limit_and_scores(self):
         flt = LinkCountFilter(MAX_LINKS=1, SCORE=0.5, AUTHOR_NAME_SCORE=5)
-        assert check(flt, "https://example.com", name="www.x.com") == {
+        assert check(flt, "Details at https://example.com", name="www.x.com") == {
             "many_links": 0.5,
             "link_in_name": 5.0,
         }
+
+    def test_a_comment_that_is_only_a_link_scores(self):
+        assert check(LinkCountFilter(), " https://example.com/page ") == {"link_only": 1.0}
+
+    def test_shortened_and_referral_links_score(self):
+        assert check(LinkCountFilter(), "Watch this: http://bit.ly/abc") == {"hidden_link": 1.0}
+        assert check(LinkCountFilter(), "Free game http://game.example/?ref=5242575") == {
+            "hidden_link": 1.0
+        }
+        assert check(LinkCountFilter(), "The docs: https://example.com/?page=2") == {}

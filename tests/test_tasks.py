@@ -198,6 +198,37 @@ class DummyBackendTests(TaskTestCase):
         assert mail.outbox[0].to == ["editor@example.com"]
 
 
+@override_settings(
+    TASKS=IMMEDIATE,
+    COMMENTS_PLUGIN={
+        "NOTIFY_AUTHOR": True,
+        "MODERATOR_EMAILS": ["mods@example.com"],
+        "FLAGS_TO_HOLD": 1,
+    },
+)
+class RequestHostTests(TaskTestCase):
+    """Without ``SITE_URL`` the links use the host of the request that changed the status."""
+
+    def test_a_moderators_approval_mails_absolute_links(self):
+        self.client.force_login(User.objects.create_superuser("boss", "boss@example.com", "pw"))
+        comment = make_comment(self.article, status=Status.PENDING)
+        url = f"/admin/comments_plugin/comment/{comment.pk}/moderate/approve/"
+        with self.captureOnCommitCallbacks(execute=True):
+            assert self.client.post(url).status_code == 302
+        [message] = mail.outbox
+        assert f"http://testserver/comments/c/{comment.pk}/" in message.body
+
+    def test_a_comment_held_by_a_report_mails_absolute_links(self):
+        comment = make_comment(self.article, status=Status.APPROVED)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/comments/c/{comment.pk}/flag/")
+        [message] = mail.outbox
+        assert message.to == ["mods@example.com"]
+        assert (
+            f"http://testserver/admin/comments_plugin/comment/{comment.pk}/change/" in message.body
+        )
+
+
 class HeaderSafeTests(TestCase):
     def test_line_breaks_and_runs_of_space_become_one_space(self):
         assert tasks.header_safe("a\r\nb\n\tc  d") == "a b c d"

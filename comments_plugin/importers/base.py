@@ -10,6 +10,9 @@ and stores the comments through :func:`comments_plugin.operations.import_comment
 from __future__ import annotations
 
 import datetime
+import hashlib
+import math
+import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -33,6 +36,46 @@ from comments_plugin.operations import import_comments
 BATCH_SIZE = 500
 
 Key = tuple[str, str]
+
+# What no database column can hold: NUL (PostgreSQL refuses it) and lone surrogates (they
+# cannot be encoded as UTF-8). Any other character is kept, so a backup restores exactly.
+_NUL = "\x00"
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = (
+    "import_source", "import_id", "body", "kind", "author_name", "author_email", "author_url",
+    "user_agent", "learned_as",
+)  # fmt: skip
+IMPORT_SOURCE_LENGTH = 32
+IMPORT_ID_LENGTH = 255
+_POSITIVE_INTEGER_MAX = 2**31 - 1  # PositiveIntegerField on every database
+
+
+def storable(value: str) -> str:
+    """``value`` without NUL, lone surrogates replaced by U+FFFD."""
+    return _LONE_SURROGATE_RE.sub("\ufffd", value.replace(_NUL, ""))
+
+
+def fit_import_id(import_id: str) -> str:
+    """``import_id`` cut to the column, ending in a hash of the whole so two long ids never
+    collide and a second run finds the same value."""
+    if len(import_id) <= IMPORT_ID_LENGTH:
+        return import_id
+    digest = hashlib.sha256(import_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{import_id[: IMPORT_ID_LENGTH - len(digest) - 1]}~{digest}"
+
+
+def representable(value: datetime.datetime | None) -> datetime.datetime | None:
+    """``value`` when it has a UTC equivalent every database stores, else ``None``.
+
+    (``0001-01-01T00:00+05:00`` is a valid ISO date whose UTC time falls before year 1.)
+    """
+    if value is None:
+        return None
+    try:
+        value.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        return None
+    return value
 
 
 @dataclass
@@ -86,6 +129,46 @@ class SourceComment:
     learned_as: str = ""
     flag_count: int = 0
 
+    def __post_init__(self) -> None:
+        # The one place every importer's records pass: a value no database would store is
+        # refused here with a clear message (a file's line number when the importer has it)
+        # or made storable, never left to fail as a database error halfway through.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise ValueError(f"{name} must be text, not {type(value).__name__}")
+            setattr(self, name, storable(value))
+        if not 0 < len(self.import_source) <= IMPORT_SOURCE_LENGTH:
+            raise ValueError(
+                f"the source {self.import_source!r} must be 1 to {IMPORT_SOURCE_LENGTH} characters"
+            )
+        self.import_id = fit_import_id(self.import_id)
+        if self.parent is not None:
+            self.parent = (self.parent[0], fit_import_id(storable(self.parent[1])))
+        if self.ip_address is not None and not isinstance(self.ip_address, str):
+            raise ValueError(f"ip_address must be text, not {type(self.ip_address).__name__}")
+        if not isinstance(self.submitted_at, datetime.datetime):
+            raise ValueError(f"submitted_at must be a date, not {self.submitted_at!r}")
+        if self.submitted_at.tzinfo is None or representable(self.submitted_at) is None:
+            raise ValueError(f"the date {self.submitted_at.isoformat()} is out of range")
+        score = self.spam_score
+        if (
+            isinstance(score, bool)
+            or not isinstance(score, int | float)
+            or not math.isfinite(score)
+        ):
+            raise ValueError(f"spam_score must be a finite number, not {score!r}")
+        self.spam_score = float(score)
+        if not isinstance(self.spam_reasons, list):
+            raise ValueError("spam_reasons must be a list")
+        count = self.flag_count
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise ValueError(f"flag_count must be a whole number, not {count!r}")
+        if not 0 <= count <= _POSITIVE_INTEGER_MAX:
+            raise ValueError(f"flag_count {count} is out of range")
+        if self.learned_as not in ("", "spam", "ham"):
+            raise ValueError(f"learned_as must be spam, ham or empty, not {self.learned_as!r}")
+
     @property
     def key(self) -> Key:
         return (self.import_source, self.import_id)
@@ -117,6 +200,11 @@ class BaseImporter:
         self, *, source_name: str = "", default_timezone: datetime.tzinfo | None = None
     ) -> None:
         if source_name:
+            if len(source_name) > IMPORT_SOURCE_LENGTH:
+                raise CommandError(
+                    _("--source-name can be at most %(count)d characters long.")
+                    % {"count": IMPORT_SOURCE_LENGTH}
+                )
             self.import_source = source_name
         self.default_timezone = default_timezone or datetime.UTC
         self.bytes_total = 0
@@ -310,6 +398,7 @@ class _Stored:
     parent_pk: int | None
     root_pk: int | None
     depth: int
+    target: tuple[int, str]  # (content type id, object_pk): a reply stays on its parent's page
 
 
 class Writer:
@@ -391,10 +480,11 @@ class Writer:
             by_source[source].append(import_id)
         for source, ids in by_source.items():
             rows = Comment.objects.filter(import_source=source, import_id__in=ids).values_list(
-                "import_id", "pk", "parent_id", "thread_id", "depth"
+                "import_id", "pk", "parent_id", "thread_id", "depth", "content_type_id", "object_pk"
             )
-            for import_id, pk, parent_pk, root_pk, depth in rows:
-                self._remember((source, import_id), _Stored(pk, parent_pk, root_pk, depth))
+            for import_id, pk, parent_pk, root_pk, depth, ct_id, object_pk in rows:
+                stored = _Stored(pk, parent_pk, root_pk, depth, (ct_id, object_pk))
+                self._remember((source, import_id), stored)
                 self.report.already_imported += count
 
     def _content_type(self, model: type[models.Model]) -> ContentType:
@@ -427,6 +517,12 @@ class Writer:
                 import_id=record.import_id,
             )
             parent = self.index.get(record.parent) if record.parent else None
+            if parent is not None and parent.target != (comment.content_type_id, comment.object_pk):
+                # A parent on another page (corrupt or hostile input): never a thread
+                # spanning two objects; the reply stays top-level and is counted.
+                parent = None
+                record.parent = None
+                self.report.orphans += 1
             if parent is not None:
                 comment.parent_id = parent.pk
                 comment.thread_id = parent.root_pk or parent.pk
@@ -434,7 +530,13 @@ class Writer:
             comments.append(comment)
         import_comments(comments, train=self.train, announce=self.announce)
         for comment, (record, _target) in zip(comments, items, strict=True):
-            stored = _Stored(comment.pk, comment.parent_id, comment.thread_id, comment.depth)
+            stored = _Stored(
+                comment.pk,
+                comment.parent_id,
+                comment.thread_id,
+                comment.depth,
+                (comment.content_type_id, comment.object_pk),
+            )
             self._remember(record.key, stored)
             self.report.created[comment.status] += 1
             if comment.parent_id:
@@ -449,8 +551,9 @@ class Writer:
         for parent_key in [key for key in self.deferred if key in self.index]:
             parent = self.index[parent_key]
             for child in self.deferred.pop(parent_key):
-                if self._is_ancestor(child, parent):
-                    self.report.orphans += 1  # a loop in corrupt input: keep it top-level
+                if self._is_ancestor(child, parent) or child.target != parent.target:
+                    # A loop or a parent on another page (corrupt input): keep it top-level.
+                    self.report.orphans += 1
                     continue
                 child.parent_pk = parent.pk
                 self.children[parent.pk].append(child)

@@ -16,7 +16,13 @@ from xml.etree.ElementTree import Element
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from comments_plugin.importers.base import BaseImporter, EndOfScope, SourceComment, SourceThread
+from comments_plugin.importers.base import (
+    BaseImporter,
+    EndOfScope,
+    SourceComment,
+    SourceThread,
+    representable,
+)
 from comments_plugin.importers.xmlstream import XMLStream, child_texts, split_tag, text
 from comments_plugin.models import Status
 
@@ -35,7 +41,7 @@ def parse_date(value: str, tz: datetime.tzinfo) -> datetime.datetime | None:
         return None
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, tz)
-    return parsed
+    return representable(parsed)
 
 
 class DisqusImporter(BaseImporter):

@@ -121,8 +121,9 @@ class JSONLinesImporter(BaseImporter):
             ip_address=data.get("ip_address"),
             user_agent=data.get("user_agent") or "",
             user_id=self.user_id(data.get("user")),
-            spam_score=float(data.get("spam_score") or 0.0),
-            spam_reasons=list(data.get("spam_reasons") or []),
+            # Checked, not converted: SourceComment refuses a wrong type with a clear message.
+            spam_score=data.get("spam_score") or 0.0,
+            spam_reasons=data.get("spam_reasons") or [],
             learned_as=data.get("learned_as") or "",
-            flag_count=int(data.get("flag_count") or 0),
+            flag_count=data.get("flag_count") or 0,
         )

@@ -22,6 +22,7 @@ from comments_plugin.importers.base import (
     EndOfScope,
     SourceComment,
     SourceThread,
+    representable,
 )
 from comments_plugin.importers.xmlstream import XMLStream, child_texts, split_tag, text
 from comments_plugin.models import Status
@@ -59,7 +60,8 @@ def parse_date(value: str, tz: datetime.tzinfo) -> datetime.datetime | None:
         naive = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
     except ValueError:
         return None
-    return timezone.make_aware(naive, tz)
+    # 9999-12-31 23:59 in a time zone west of UTC has no UTC time: treated as no date.
+    return representable(timezone.make_aware(naive, tz))
 
 
 class WordPressImporter(BaseImporter):

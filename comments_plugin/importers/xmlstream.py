@@ -84,6 +84,11 @@ class XMLStream:
                     "error": _reason(exc),
                 }
             ) from exc
+        except LookupError as exc:  # <?xml encoding="..."?> names no text encoding Python has
+            raise CommandError(
+                _("%(path)s declares an unknown encoding (%(error)s). Nothing was imported.")
+                % {"path": self.path.name, "error": exc}
+            ) from exc
         except DefusedXmlException as exc:
             raise CommandError(
                 _(

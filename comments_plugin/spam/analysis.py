@@ -19,11 +19,14 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 # "word.word" is not enough: "e.g", "node.js" or a missing space ("works.It rocks") are not
 # links, so top-level domains that are also words ("it", "me", "in", "to"…) are left out.
 _TLDS = "com|net|org|info|biz|ru|kz|ua|pl|uk|io|tv|ly|gl|cc|xyz|ws|cn|eu|fr|br|au|nl|vip|bet|casino"
+# Linear time on hostile input ("a.a.a.a…" 5,000 characters long): a bare domain may only
+# start where no domain character precedes it, and its labels are matched possessively, so
+# the engine never retries a long run from every position nor backtracks through it.
 URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"')\]]+"
-    rf"|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"')\]]*)?"
+    r"(?:https?://|www\.)[^\s<>\"')\]]++"
+    rf"|(?<![a-z0-9.-])(?:[a-z0-9][a-z0-9-]*+\.(?=[a-z0-9]))++(?:{_TLDS})\b(?:/[^\s<>\"')\]]*+)?"
     # Spaced out to dodge link counters: "kidsmediausa . com".
-    r"|\b[a-z0-9-]+ \. (?:com|net|org)\b",
+    r"|(?<![a-z0-9-])[a-z0-9-]++ \. (?:com|net|org)\b",
     re.IGNORECASE,
 )
 _SPACES_RE = re.compile(r"\s+")

@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from comments_plugin.exceptions import CommentRejected
 from comments_plugin.spam.analysis import normalise_body
-from comments_plugin.spam.base import BaseFilter, Decision, Submission
+from comments_plugin.spam.base import BaseFilter, Decision, Submission, Verdict
 from comments_plugin.spam.datasets import LabelledComment
 from comments_plugin.spam.filters.duplicate import DuplicateFilter
 from comments_plugin.spam.filters.learning import LearningFilter
@@ -110,9 +112,11 @@ class MemoryDuplicateFilter(DuplicateFilter):
         return self.seen.get(normalise_body(comment.body), [])
 
     def remember(self, comment: Any) -> None:
+        # Every evaluated comment counts as recent: the files' dates are years old.
         row = Earlier(
             0, comment.content_type_id, str(comment.object_pk), comment.author_name,
-            comment.author_email, comment.author_url, None, None, comment.body, "", None,
+            comment.author_email, comment.author_url, None, None, comment.body, "",
+            timezone.now(),
         )  # fmt: skip
         self.seen.setdefault(normalise_body(comment.body), []).append(row)
 
@@ -166,7 +170,7 @@ def evaluate(
     comments = [_comment(item) for item in items]
     submission = Submission(offline=True, dry_run=True)
     started = time.perf_counter()
-    outcomes = []
+    outcomes: list[tuple[Decision, list[Verdict]] | None] = []
     duplicates = [f for f in filters if isinstance(f, MemoryDuplicateFilter)]
     for comment in comments:
         try:

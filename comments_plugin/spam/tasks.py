@@ -11,7 +11,7 @@ import logging
 try:
     from django.tasks import task
 except ImportError:  # Django < 6.0
-    from django_tasks import task
+    from django_tasks import task  # type: ignore[no-redef]
 
 logger = logging.getLogger("comments_plugin.spam")
 

@@ -206,7 +206,7 @@ class RenderCommentListNode(TargetNode):
                     return mark_safe(html)  # stored below from a rendered template
         html = self.render_list(target, request, page, max_depth, can_reply)
         if key is not None:
-            cache.set(key, str(html), conf.LIST_CACHE_TIMEOUT)
+            cache.set(key, html, conf.LIST_CACHE_TIMEOUT)
         return html
 
     def render_list(

@@ -22,12 +22,16 @@ logger = logging.getLogger("comments_plugin")
 
 
 def over_rate_limit(request: HttpRequest) -> bool:
-    """Count one anonymous report from this address; ``True`` once it sent too many."""
+    """Count one anonymous report from this address; ``True`` once it sent too many.
+
+    Counted per :func:`~comments_plugin.operations.reporter_network` (an IPv6 /64; requests
+    without an address share one allowance), not per address, which IPv6 makes free.
+    """
     limit = conf.FLAG_RATE_LIMIT
-    ip_address = operations.client_ip(request)
-    if not limit or ip_address is None:
+    if not limit:
         return False
-    key = f"comments_plugin:flag-rate:{ip_address}"
+    network = operations.reporter_network(operations.client_ip(request))
+    key = f"comments_plugin:flag-rate:{network}"
     try:
         # add() starts the window; incr() counts atomically on caches that support it.
         if cache.add(key, 1, RATE_WINDOW):

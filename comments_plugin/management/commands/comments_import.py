@@ -7,7 +7,7 @@ import zoneinfo
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -108,14 +108,23 @@ class Command(BaseCommand):
         progress = Progress(self.stderr._out, total=importer.bytes_total, enabled=verbosity > 0)
         started = time.monotonic()
         with transaction.atomic():
-            report = run_import(
-                importer,
-                resolver,
-                include_pings=options["include_pings"],
-                train=options["train"],
-                announce=options["notify"],
-                progress=progress,
-            )
+            try:
+                report = run_import(
+                    importer,
+                    resolver,
+                    include_pings=options["include_pings"],
+                    train=options["train"],
+                    announce=options["notify"],
+                    progress=progress,
+                )
+            except DatabaseError as exc:
+                # Whatever slipped past the checks (a site's own constraint, a thread deeper
+                # than the depth column): one clear error, and the transaction rolls back.
+                progress.close()
+                raise CommandError(
+                    _("The database refused a comment (%(error)s). Nothing was imported.")
+                    % {"error": str(exc).strip()}
+                ) from exc
             self.write_report(report, verbosity)
             keep = not options["dry_run"]
             if keep and report.unmatched and options["interactive"]:

@@ -152,9 +152,9 @@ class RuleSet:
             if email:
                 hosts.add(email.rpartition("@")[2])
             for host in hosts - {""}:
-                hit = self._domain_hit(host)
-                if hit is not None:
-                    hits.append(hit)
+                domain_hit = self._domain_hit(host)
+                if domain_hit is not None:
+                    hits.append(domain_hit)
         if comment.ip_address:
             if comment.ip_address in self.addresses:
                 hits.append(self.addresses[comment.ip_address])
