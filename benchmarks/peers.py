@@ -814,8 +814,15 @@ def worker_main(args: argparse.Namespace) -> None:
         result = worker_render(args.app, args.n, args.repeats)
     elif args.worker == "post":
         result = worker_post(args.app, args.n, args.posts)
-    else:
+    elif args.worker == "admin":
         result = worker_admin(args.app, args.n, args.repeats)
+    else:
+        # All three in one process (render first, so its peak RSS is the render's): a Django
+        # process starts in a second or two, which over ~80 measurements was minutes.
+        render = worker_render(args.app, args.n, args.repeats)
+        post = worker_post(args.app, args.n, args.posts)
+        admin = worker_admin(args.app, args.n, args.admin_repeats)
+        result = {"render": render, "post": post, "admin": admin}
     print("BENCH-RESULT " + json.dumps(result))
 
 
@@ -854,7 +861,7 @@ def run_worker(app: str, kind: str, n: int, db: str, **extra: Any) -> dict[str, 
         str(n),
     ]
     for key, value in extra.items():
-        cmd += [f"--{key}", str(value)]
+        cmd += [f"--{key.replace('_', '-')}", str(value)]
     env = {**os.environ, "BENCH_DATABASE": database_url(app, n, db), "PYTHONHASHSEED": "0"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("PYTHONPATH", None)
@@ -901,11 +908,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     # Worker mode (internal).
     parser.add_argument(
-        "--worker", choices=("seed", "render", "post", "admin"), help=argparse.SUPPRESS
+        "--worker", choices=("seed", "render", "post", "admin", "all"), help=argparse.SUPPRESS
     )
     parser.add_argument("--app", help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=5, help=argparse.SUPPRESS)
     parser.add_argument("--posts", type=int, default=POSTS, help=argparse.SUPPRESS)
+    parser.add_argument("--admin-repeats", type=int, default=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         args.n = int(args.n)
@@ -945,16 +953,18 @@ def main(argv: list[str] | None = None) -> int:
         posts = POSTS
         for r in range(rounds):
             order = apps[r % len(apps) :] + apps[: r % len(apps)]
-            for kind in ("render", "post", "admin"):
-                for app in order:
-                    extra: dict[str, Any] = {}
-                    if kind == "render":
-                        extra["repeats"] = render_repeats
-                    elif kind == "admin":
-                        extra["repeats"] = 3 if args.quick else 5
-                    else:
-                        extra["posts"] = posts
-                    res = run_worker(app, kind, n, args.db, **extra)
+            for app in order:
+                res_all = run_worker(
+                    app,
+                    "all",
+                    n,
+                    args.db,
+                    repeats=render_repeats,
+                    posts=posts,
+                    admin_repeats=3 if args.quick else 5,
+                )
+                for kind in ("render", "post", "admin"):
+                    res = res_all[kind]
                     results.setdefault((app, kind, n), []).append(res)
                     label = f"{LABELS[app]} {kind} N={n} round {r + 1}"
                     if kind == "render":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -457,16 +457,24 @@ def flag(
     """
     reporter = user if user is not None and user.is_authenticated else None
     ip_address = client_ip(request)
-    with transaction.atomic():
-        if reporter is not None and Flag.objects.filter(comment_id=comment.pk, user=reporter).exists():
-            return None
-        # One anonymous report per address, or one reader could hold any comment alone.
-        if reporter is None and _reported_anonymously(comment, ip_address):
-            return None
-        report = Flag.objects.create(
-            comment_id=comment.pk, user=reporter, ip_address=ip_address, reason=reason[:500]
-        )
-        Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    try:
+        with transaction.atomic():
+            if (
+                reporter is not None
+                and Flag.objects.filter(comment_id=comment.pk, user=reporter).exists()
+            ):
+                return None
+            # One anonymous report per address, or one reader could hold any comment alone.
+            if reporter is None and _reported_anonymously(comment, ip_address):
+                return None
+            report = Flag.objects.create(
+                comment_id=comment.pk, user=reporter, ip_address=ip_address, reason=reason[:500]
+            )
+            Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    except IntegrityError:
+        # The same member's report sent twice at once: the check above saw neither, the
+        # unique constraint let one in. Counted once, like any repeated report.
+        return None
     comment.refresh_from_db(fields=["flag_count", "status"])
     comment_was_flagged.send(sender=Comment, comment=comment, flag=report, request=request)
     threshold = conf.FLAGS_TO_HOLD
@@ -561,8 +569,32 @@ def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run:
 def _scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
         if secret:
-            text = re.sub(re.escape(secret), "[erased]", text, flags=re.IGNORECASE)
+            # Whole words only: erasing 192.0.2.7 leaves 192.0.2.77, "Ann" leaves "Annual".
+            pattern = rf"(?<!\w){re.escape(secret)}(?!\w)"
+            text = re.sub(pattern, "[erased]", text, flags=re.IGNORECASE)
     return text
+
+
+def _number(value: Any) -> float:
+    # Imported reasons may hold anything: a score that is not a number counts as 0.
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _reasons_summary(reasons: Iterable[Any]) -> str:
+    """The ``"post"`` audit reason :func:`post_comment` writes, rebuilt from stored reasons."""
+    verdicts = [
+        Verdict(
+            filter=str(entry.get("filter", "")),
+            code=str(entry.get("code", "")),
+            score=_number(entry.get("score")),
+            message=str(entry.get("message") or ""),
+            discard=bool(entry.get("discard")),
+            error=bool(entry.get("error")),
+        )
+        for entry in reasons
+        if isinstance(entry, dict)
+    ]
+    return _summary(verdicts)
 
 
 def erase_personal_data(
@@ -576,10 +608,12 @@ def erase_personal_data(
     """Anonymise every comment written with ``email``; returns how many there were.
 
     The name becomes "Anonymous"; e-mail, website, IP address, user agent and the link to
-    a user account are cleared, and the address or IP is blanked out of spam reasons and
-    audit reasons. The body stays unless ``remove_body`` replaces it with "[deleted]"
-    (replies keep their place in the thread). The status and the audit trail are kept, and
-    one ``"erase"`` audit row records that the erasure happened.
+    a user account are cleared, and the name, address, website or IP is blanked out of spam
+    reasons and audit reasons; reports sent from those IP addresses lose theirs. The body
+    stays unless ``remove_body`` replaces it with "[deleted]" (replies keep their place in
+    the thread); the spam filters' messages, which quote the text, then go too (their codes
+    and scores stay). The status and the audit trail are kept, and one ``"erase"`` audit
+    row records that the erasure happened.
     """
     email = email.strip()
     if not email:
@@ -594,16 +628,32 @@ def erase_personal_data(
         reason = _("Personal data erased.")
         if remove_body:
             reason = _("Personal data and comment text erased.")
+        addresses = {comment.ip_address for comment in comments if comment.ip_address}
         for comment in comments:
-            secrets = {email, comment.author_email, comment.ip_address or "", comment.author_url}
+            secrets = {
+                email,
+                comment.author_email,
+                comment.ip_address or "",
+                comment.author_url,
+                comment.author_name.strip(),
+            }
             comment.spam_reasons = [
-                {k: _scrub(v, secrets) if isinstance(v, str) else v for k, v in entry.items()}
+                {
+                    k: ("" if remove_body and k == "message" else _scrub(v, secrets))
+                    if isinstance(v, str)
+                    else v
+                    for k, v in entry.items()
+                }
                 if isinstance(entry, dict)
                 else entry
                 for entry in comment.spam_reasons or []
             ]
             for event in ModerationEvent.objects.filter(comment_id=comment.pk).exclude(reason=""):
-                scrubbed = _scrub(event.reason, secrets)
+                if remove_body and event.action == "post" and event.source == "pipeline":
+                    # Built from the filters' messages, which quote the text being removed.
+                    scrubbed = _reasons_summary(comment.spam_reasons)
+                else:
+                    scrubbed = _scrub(event.reason, secrets)
                 if scrubbed != event.reason:
                     ModerationEvent.objects.filter(pk=event.pk).update(reason=scrubbed)
             comment.author_name = _("Anonymous")
@@ -629,6 +679,8 @@ def erase_personal_data(
                 to_status=comment.status,
                 reason=reason,
             )
+        # Reports this person sent carry the same addresses (a report has no e-mail).
+        Flag.objects.filter(ip_address__in=addresses).update(ip_address=None)
     return len(comments)
 
 

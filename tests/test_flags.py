@@ -1,4 +1,7 @@
+from unittest import mock
+
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -65,6 +68,14 @@ class ReportViewTests(FlagTestCase):
         self.report(self.readers[0])
         self.report(self.readers[0], ip="203.0.113.2")
         assert Flag.objects.count() == 1
+
+    def test_a_members_report_sent_twice_at_once_counts_once(self):
+        Flag.objects.create(comment=self.comment, user=self.readers[0])
+        # The second request's check ran before the first one's report was stored.
+        with mock.patch.object(QuerySet, "exists", return_value=False):
+            assert operations.flag(self.comment, user=self.readers[0]) is None
+        assert Flag.objects.count() == 1
+        assert Comment.objects.get(pk=self.comment.pk).flag_count == 0
 
     def test_an_anonymous_address_reporting_twice_counts_once(self):
         self.report()

@@ -295,6 +295,32 @@ class MalformedRequestTests(TestCase):
         )
         assert response.status_code == 400
 
+    def test_a_multipart_charset_that_is_no_text_encoding_gets_a_400(self) -> None:
+        body = b'--x\r\nContent-Disposition: form-data; name="body"\r\n\r\nhi\r\n--x--\r\n'
+        for charset in ("rot13", "hex", "idna", "undefined", "x-no-such-codec", "utf-16"):
+            response = Client(raise_request_exception=False).generic(
+                "POST",
+                POST_URL,
+                body,
+                content_type=f"multipart/form-data; boundary=x; charset={charset}",
+            )
+            assert response.status_code == 400, charset
+        assert not Comment.objects.exists()
+
+    def test_a_file_and_repeated_fields_are_not_a_server_error(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data = {
+            "name": "Ann",
+            "email": "ann@example.com",
+            "body": ["first", "second"],
+            "token": self.token,
+            "upload": SimpleUploadedFile("a.txt", b"file"),
+        }
+        response = self.client.post(POST_URL, data)
+        assert response.status_code == 302
+        assert Comment.objects.get().body == "second"  # the last value, as QueryDict.get
+
     def test_a_negative_or_huge_content_length_is_not_a_server_error(self) -> None:
         # (A non-numeric one never gets here: WSGI servers refuse the request themselves.)
         for length in ("-1", "99999999999999999999"):

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 
 from comments_plugin import operations
-from comments_plugin.models import Comment, ModerationEvent, Status
+from comments_plugin.models import Comment, Flag, ModerationEvent, Status
 from tests.testapp.helpers import make_comment
 from tests.testapp.models import Article
 
@@ -143,3 +143,40 @@ class PersonalDataTests(TestCase):
         page = self.client.get("/articles/privacy/").content.decode()
         assert "Jo Bloggs" not in page and "jo.example" not in page
         assert "First words." in page
+
+    def test_erase_with_remove_body_leaves_no_quote_of_the_text_in_reasons(self) -> None:
+        quoted = make_comment(
+            self.article,
+            "Call me on 5550123456 for cheap pills",
+            author_email="jo@example.com",
+            spam_reasons=[
+                {"filter": "gibberish", "code": "numbers", "score": 1.0,
+                 "message": "Stray long numbers in the text: 5550123456."},
+            ],
+        )  # fmt: skip
+        ModerationEvent.objects.create(
+            comment=quoted,
+            source="pipeline",
+            action="post",
+            to_status=Status.APPROVED,
+            reason="gibberish: Stray long numbers in the text: 5550123456. (+1)",
+        )
+        operations.erase_personal_data("jo@example.com", remove_body=True)
+        quoted = Comment.objects.get(pk=quoted.pk)
+        assert "5550123456" not in json.dumps(quoted.spam_reasons)
+        assert quoted.spam_reasons[0]["code"] == "numbers"  # why it was judged stays
+        assert not any("5550123456" in e.reason for e in quoted.events.all())
+        assert quoted.events.get(action="post").reason == "gibberish: numbers (+1)"
+
+    def test_erase_forgets_the_name_in_reasons_and_the_address_on_reports_sent_from_it(
+        self,
+    ) -> None:
+        ModerationEvent.objects.create(
+            comment=self.first, action="hold", to_status=Status.PENDING, reason="Jo Bloggs again"
+        )
+        own_report = Flag.objects.create(comment=self.other, ip_address="192.0.2.7")
+        someone_elses = Flag.objects.create(comment=self.other, ip_address="192.0.2.99")
+        operations.erase_personal_data("jo@example.com")
+        assert not any("Jo Bloggs" in e.reason for e in self.first.events.all())
+        assert Flag.objects.get(pk=own_report.pk).ip_address is None
+        assert Flag.objects.get(pk=someone_elses.pk).ip_address == "192.0.2.99"

@@ -2,7 +2,9 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.test import RequestFactory, TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from comments_plugin import operations
@@ -118,3 +120,13 @@ class DefaultPipelineTests(TestCase):
         messages = " ".join(r["message"] for r in comment.spam_reasons)
         assert "web address" in messages and "808988" in messages
         assert comment.spam_score >= 3
+
+    def test_moderators_see_the_reasons_in_the_admin(self):
+        comment = self.post(*CASINO).comment
+        admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "pw")
+        self.client.force_login(admin)
+        page = self.client.get(reverse("admin:comments_plugin_comment_change", args=[comment.pk]))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "The author&#x27;s name contains a web address." in text
+        assert "Stray long numbers in the text: 808988, 24791, 451606." in text

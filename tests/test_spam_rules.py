@@ -1,5 +1,5 @@
 from django.core.cache import cache
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from comments_plugin.models import Comment, Rule
 from comments_plugin.spam import Submission
@@ -125,3 +125,23 @@ class RuleCacheTests(TestCase):
             (-1, "spam", "single"),
             (19999, "hold", "word19999 tail"),
         ]
+
+
+DEAD_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+}
+
+
+class RulesWithoutCacheTests(TestCase):
+    def setUp(self):
+        forget_ruleset()
+
+    @override_settings(CACHES=DEAD_CACHE)
+    def test_rules_still_work_and_can_be_saved_when_the_cache_is_down(self):
+        with self.assertLogs("comments_plugin.spam", "WARNING"):
+            rule("casino")
+            verdict = RulesFilter().check(comment("casino night"), Submission())
+        assert verdict.code == "moderation_key"

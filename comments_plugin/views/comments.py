@@ -131,6 +131,10 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         data = request.POST
     except RequestDataTooBig:
         return error_response(request, _("The comment is too large to be sent."), status=413)
+    except (LookupError, UnicodeError):
+        # A multipart body declaring a charset that is a codec but no text encoding
+        # ("rot13", "hex", "idna"): Django's parser raises instead of refusing it.
+        return error_response(request, _("The form could not be read."))
 
     try:
         target, _issued = read_token(data.get("token", ""))

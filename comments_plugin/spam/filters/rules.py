@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
 
+logger = logging.getLogger("comments_plugin.spam")
+
 #: Bumped in Django's cache whenever a rule is saved or deleted, so every process sharing the
 #: cache rebuilds its matcher on its next comment.
 VERSION_KEY = "comments_plugin:spam:rules_version"
@@ -31,6 +34,10 @@ def bump_rules_version() -> None:
     except ValueError:
         # Absent (first change, or evicted): any new value makes other processes rebuild.
         cache.set(VERSION_KEY, time.time_ns(), None)
+    except Exception:
+        # Saving a rule must work with the cache down; processes then reload every minute.
+        logger.warning("Cache unavailable; could not announce the rule change.", exc_info=True)
+    forget_ruleset()
 
 
 @dataclass
@@ -180,11 +187,16 @@ def current_ruleset() -> RuleSet:
     """The compiled enabled rules, rebuilt when the version in the cache changed."""
     from comments_plugin.models import Rule
 
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never trust "no version": the cache may have been cleared after rules changed.
-        cache.add(VERSION_KEY, time.time_ns(), None)
+    try:
         version = cache.get(VERSION_KEY)
+        if version is None:
+            # Never trust "no version": the cache may have been cleared after rules changed.
+            cache.add(VERSION_KEY, time.time_ns(), None)
+            version = cache.get(VERSION_KEY)
+    except Exception:
+        # A cache server that is down must not hold every comment: rebuild once a minute.
+        logger.warning("Cache unavailable; spam rules are reloaded every minute.", exc_info=True)
+        version = ("no cache", int(time.monotonic() // 60))
     if _compiled["version"] != version:
         with _lock:
             if _compiled["version"] != version:
