@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments_plugin import operations
 from comments_plugin.models import Comment, Flag, ModerationEvent, Rule, Status
+from comments_plugin.views.comments import object_url
 
 MODERATE_PERMISSION = "comments_plugin.moderate_comment"
 #: The status view a moderator lands on from the admin index.
@@ -498,8 +499,8 @@ class CommentAdmin(admin.ModelAdmin):
             url = ""
         else:
             title = target
-            getter = getattr(target, "get_absolute_url", None)
-            url = getter() if callable(getter) else ""
+            # A target whose URL cannot be built must not take the whole queue down.
+            url = object_url(target)
         link = format_html('<a href="{}">{}</a>', url, title) if url else format_html("{}", title)
         text = format_html(gettext("In response to {}"), link)
         if obj.parent_id:

@@ -529,6 +529,14 @@ def delete_permanently(comments: Iterable[Comment] | models.QuerySet[Comment]) -
     return deleted
 
 
+def _cutoff(older_than: datetime.timedelta) -> datetime.datetime | None:
+    """``now - older_than``; ``None`` when that is before year 1 (nothing is that old)."""
+    try:
+        return timezone.now() - older_than
+    except OverflowError:
+        return None
+
+
 def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run: bool = False) -> int:
     """Delete every comment with ``status`` (spam or trash), optionally only older ones.
 
@@ -541,13 +549,16 @@ def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run:
         raise ValueError("Only spam and trash can be purged.")
     qs = Comment.objects.filter(status=status)
     if older_than is not None:
+        cutoff = _cutoff(older_than)
+        if cutoff is None:
+            return 0
         entered = (
             ModerationEvent.objects.filter(comment_id=OuterRef("pk"), to_status=status)
             .order_by("-created_at", "-pk")
             .values("created_at")[:1]
         )
         qs = qs.annotate(status_since=Coalesce(Subquery(entered), F("submitted_at"))).filter(
-            status_since__lt=timezone.now() - older_than
+            status_since__lt=cutoff
         )
     parents: dict[Any, Any] = dict(qs.values_list("pk", "parent_id"))
     # Replies that are not purged (another status, or younger) keep every ancestor they have.
@@ -689,7 +700,9 @@ def anonymise_ips(older_than: datetime.timedelta, *, dry_run: bool = False) -> t
 
     Returns ``(comments, reports)`` changed. Nothing else about them changes.
     """
-    cutoff = timezone.now() - older_than
+    cutoff = _cutoff(older_than)
+    if cutoff is None:
+        return 0, 0
     comments = Comment.objects.filter(ip_address__isnull=False, submitted_at__lt=cutoff)
     reports = Flag.objects.filter(ip_address__isnull=False, created_at__lt=cutoff)
     if dry_run:

@@ -75,7 +75,8 @@ def _context(comment: Comment, base_url: str) -> dict[str, object]:
 def _send(template_prefix: str, context: dict[str, object], recipients: list[str]) -> int:
     subject = header_safe(render_to_string(f"{template_prefix}_subject.txt", context))
     body = render_to_string(f"{template_prefix}_body.txt", context)
-    return send_mail(subject, body, None, recipients)
+    # One message per recipient: moderators do not see each other's addresses.
+    return sum(send_mail(subject, body, None, [recipient]) for recipient in recipients)
 
 
 @task()

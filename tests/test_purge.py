@@ -115,6 +115,13 @@ class PurgeTests(TestCase):
                 call_command("comments_purge", f"--spam-days={value}", stdout=io.StringIO())
         assert len(self.alive()) == 6
 
+    def test_a_period_longer_than_the_calendar_keeps_everything_or_is_a_clear_error(self) -> None:
+        run(spam_days=1_000_000, trash_days=1_000_000, ip_days=1_000_000)
+        assert len(self.alive()) == 6
+        assert Comment.objects.get(pk=self.old_approved.pk).ip_address == "192.0.2.2"
+        with self.assertRaisesMessage(CommandError, "use 'never'"):
+            call_command("comments_purge", "--spam-days=99999999999", stdout=io.StringIO())
+
     def test_quiet_at_verbosity_zero(self) -> None:
         assert run(verbosity=0) == ""
 

@@ -27,6 +27,8 @@ def days(value: str) -> int | None:
         raise CommandError(f"{value!r} is not a number of days (or 'never').") from exc
     if number < 0:
         raise CommandError("A number of days cannot be negative.")
+    if number > datetime.timedelta.max.days:
+        raise CommandError(f"{value} days is more than Python can count; use 'never'.")
     return number
 
 
