@@ -11,9 +11,9 @@ standard library to start; everything else happens in throw-away virtual environ
    ``--db postgres`` (database ``bench_<app>``).
 3. The same N comments seeded for each app with bulk inserts (fixed random seed, ~30 % replies
    up to depth 4 where the app threads, ~200-character bodies).
-4. Measurements in fresh processes, the apps taking turns (A B C, B C A, ...), medians over
-   the rounds: render (cold and warm cache), 200 posts through the real posting view, the
-   admin changelist, and peak RSS of the render process.
+4. Per round a fresh process per app, the apps taking turns (A B C, B C A, ...), medians
+   over the rounds: render (cold and warm cache; first, so that the peak RSS is the
+   render's), 200 posts through the real posting view, then the admin changelist.
 
 Every measurement checks its own result (the page contains every body, 200 posts created
 200 rows, the changelist shows 100 rows) and the script refuses to print figures otherwise.

@@ -31,6 +31,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="passes over the comments")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one pass of the whole pipeline and stop"
+    )
     args = parser.parse_args()
 
     import django
@@ -109,6 +112,17 @@ def main() -> None:
         )
 
     every = get_filters()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        current_ruleset()
+        with cProfile.Profile() as profile:
+            for comment, request in work:
+                submission = Submission(request=request, target=article, token_issued_at=issued)
+                run_pipeline(comment, submission)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        return
     without_history = [f for f in every if not f.needs_database]
     content = [f for f in without_history if f.name != "learning"]
     print(f"Database: {connection.vendor}; filters: {', '.join(f.name for f in every)}")

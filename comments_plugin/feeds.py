@@ -62,7 +62,8 @@ class LatestCommentsFeed(Feed):
         return markup.strip_control_characters(item.author_name)
 
     def item_author_link(self, item: Comment) -> str | None:
-        return item.author_url or None
+        # RSS 2.0 does not show it, but an Atom subclass does, as a link: http(s) only.
+        return item.author_url if markup.is_web_url(item.author_url) else None
 
     def item_pubdate(self, item: Comment) -> Any:
         return item.submitted_at

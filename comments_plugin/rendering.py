@@ -22,10 +22,12 @@ import datetime
 import hashlib
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -66,6 +68,8 @@ def render_comments(
     or with the list page in front of it); it is escaped here.
     """
     use_tz = timezone.get_current_timezone() if _aware(nodes) else None
+    # Stored times come back in UTC; on a site whose time zone is UTC they need no converting.
+    utc = use_tz is not None and timezone.get_current_timezone_name() == "UTC"
     format_when = _date_formatter(get_format("DATETIME_FORMAT"))
     awaiting = escape(gettext("Your comment is awaiting moderation."))
     reply_label = escape(gettext("Reply"))
@@ -92,7 +96,7 @@ def render_comments(
         if avatar is None:
             avatar = avatar_for[identity] = escape(avatars.avatar_url(c, avatar_size))
         when = c.submitted_at
-        if use_tz is not None and when.tzinfo is not None:
+        if use_tz is not None and when.tzinfo is not None and not (utc and when.tzinfo is UTC):
             when = when.astimezone(use_tz)
         if c.author_url:
             author = (
@@ -205,6 +209,9 @@ def _date_formatter(fmt: str) -> Callable[[datetime.datetime], str]:
     if len(segments) == 1:
         kind, text = segments[0]
         return lambda value: piece(kind, text, value)
+    if len(segments) == 2:  # the usual "date, time"
+        (kind1, text1), (kind2, text2) = segments
+        return lambda value: piece(kind1, text1, value) + piece(kind2, text2, value)
     return lambda value: "".join(piece(kind, text, value) for kind, text in segments)
 
 
@@ -229,8 +236,14 @@ def bump_list_version(content_type_id: int, object_pk: Any) -> None:
     A fresh value rather than an increment: it works on every cache backend, and a version
     key that was evicted can never come back with an old number.
     """
-    if conf.LIST_CACHE_TIMEOUT > 0:
-        cache.set(_version_key(content_type_id, str(object_pk)), time.time_ns(), None)
+    if conf.LIST_CACHE_TIMEOUT <= 0:
+        return
+    key = _version_key(content_type_id, str(object_pk))
+    cache.set(key, time.time_ns(), None)
+    # And again once the change is committed: a list rendered meanwhile by another process,
+    # from rows that did not show the change yet, would otherwise stay cached under the
+    # version set just now. (Outside a transaction this runs at once, which is harmless.)
+    transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
 
 
 def cached_list_key(content_type_id: int, object_pk: Any, *parts: Any) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -72,7 +73,7 @@ def load_comments(queryset: models.QuerySet[Comment]) -> list[Comment]:
     return comments
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     comment: Comment
     depth: int = 0
@@ -155,13 +156,14 @@ def build_nodes(
     """
     max_depth = conf.MAX_DEPTH if max_depth is None else max_depth
     by_id: dict[int, Node] = {}
-    ordered = sorted(comments, key=lambda c: (c.submitted_at, c.pk))
+    # ``id`` rather than the ``pk`` property: this runs for every comment of a long thread.
+    ordered = sorted(comments, key=attrgetter("submitted_at", "id"))
     for comment in ordered:
         if comment.author_url and not markup.is_web_url(comment.author_url):
             # The list links the author's website: only an http(s) one, whatever stored it
             # (the form allows nothing else, an import or a script might).
             comment.author_url = ""
-        by_id[comment.pk] = Node(comment)
+        by_id[comment.id] = Node(comment)
     roots: list[Node] = []
     for node in by_id.values():
         c = node.comment

@@ -110,6 +110,13 @@ class ResolverTests(TestCase):
         assert "Cancelled: nothing was saved." in out
         assert Comment.objects.count() == 0
 
+    def test_no_terminal_to_answer_on_counts_as_no(self):
+        # Run from cron without --no-input: input() meets the end of standard input.
+        with mock.patch("builtins.input", side_effect=EOFError):
+            out, _err = run("--model", "testapp.Note", "--match", "pk")
+        assert "Cancelled: nothing was saved." in out
+        assert Comment.objects.count() == 0
+
     def test_accepting_saves_what_matched(self):
         Article.objects.create(title="First", slug="first-post")
         with mock.patch("builtins.input", return_value="y") as asked:

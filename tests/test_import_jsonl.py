@@ -215,3 +215,14 @@ class JSONLinesImportTests(TestCase):
         with tempfile.TemporaryDirectory() as tmp, self.captureOnCommitCallbacks(execute=True):
             self.run_import(self.write(tmp, [record("jsonl:1", self.article)]))
         assert "body of jsonl:1" in self.client.get("/articles/a/").content.decode()
+
+    def test_a_line_over_the_length_limit_is_refused_without_reading_it_whole(self):
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            mock.patch("comments_plugin.importers.jsonl.MAX_LINE_BYTES", 1000),
+        ):
+            huge = record("jsonl:2", self.article, body="x" * 5000)
+            path = self.write(tmp, [record("jsonl:1", self.article), huge])
+            with self.assertRaisesMessage(CommandError, "line 2 is longer than 1000 bytes"):
+                self.run_import(path)
+        assert Comment.objects.count() == 0

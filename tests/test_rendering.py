@@ -2,6 +2,7 @@ import datetime
 import itertools
 import zoneinfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.template import engines
@@ -172,6 +173,17 @@ class ListCacheTests(TestCase):
         assert "Edited words" in self.page()[1]
         self.first.delete()
         assert "Edited words" not in self.page()[1]
+
+    def test_the_version_changes_again_once_the_change_is_committed(self):
+        # A list rendered between the change and its commit must not stay cached.
+        ct = ContentType.objects.get_for_model(Article)
+        key = rendering._version_key(ct.pk, str(self.article.pk))
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            make_comment(self.article, "Committed words")
+            during = cache.get(key)
+        assert callbacks
+        assert during is not None
+        assert cache.get(key) != during
 
     def test_a_change_on_another_object_keeps_this_list_cached(self):
         cold, _ = self.page()

@@ -51,8 +51,10 @@ class DuplicateFilterTests(TestCase):
         make_comment(self.other, LONG, author_email="someone@example.com")
         assert codes(DuplicateFilter(), new(self.article, LONG)) == {"duplicate": 3.0}
 
-    def test_the_same_text_by_someone_else_on_this_object_is_held(self):
+    def test_one_echo_on_this_object_is_fine_but_a_run_of_copies_is_held(self):
         make_comment(self.article, LONG, author_email="someone@example.com")
+        assert codes(DuplicateFilter(), new(self.article, LONG)) == {}
+        make_comment(self.article, LONG, author_email="another@example.com")
         assert codes(DuplicateFilter(), new(self.article, LONG)) == {"duplicate_here": 1.0}
 
     def test_short_stock_replies_by_different_people_are_fine(self):

@@ -10,8 +10,13 @@ def check(flt, body, name="Ann"):
 
 
 class LinkCountFilterTests(SimpleTestCase):
-    def test_one_link_is_fine(self):
-        assert check(LinkCountFilter(), "See https://example.com for details.") == {}
+    def test_one_link_adds_a_little_but_does_not_hold_on_its_own(self):
+        assert check(LinkCountFilter(), "See https://example.com for details.") == {"link": 0.5}
+        assert check(LinkCountFilter(ONE_LINK_SCORE=0), "See https://example.com too.") == {}
+
+    def test_links_to_a_moment_of_a_video_are_quotes_not_links(self):
+        body = "Best part: https://www.youtube.com/watch?v=abc&t=2m19s and youtu.be/abc?t=95"
+        assert check(LinkCountFilter(), body) == {}
 
     def test_two_links_hold_like_wordpress(self):
         assert check(LinkCountFilter(), "Compare https://a.example.com and www.b.org") == {
@@ -35,11 +40,10 @@ class LinkCountFilterTests(SimpleTestCase):
         }
 
     def test_a_comment_that_is_only_a_link_scores(self):
-        assert check(LinkCountFilter(), " https://example.com/page ") == {"link_only": 1.0}
+        assert check(LinkCountFilter(), " https://example.com/page ") == {"link": 0.5, "link_only": 1.0}
 
     def test_shortened_and_referral_links_score(self):
-        assert check(LinkCountFilter(), "Watch this: http://bit.ly/abc") == {"hidden_link": 1.0}
-        assert check(LinkCountFilter(), "Free game http://game.example/?ref=5242575") == {
-            "hidden_link": 1.0
-        }
-        assert check(LinkCountFilter(), "The docs: https://example.com/?page=2") == {}
+        flt = LinkCountFilter(ONE_LINK_SCORE=0)
+        assert check(flt, "Watch this: http://bit.ly/abc") == {"hidden_link": 1.0}
+        assert check(flt, "Free game http://game.example/?ref=5242575") == {"hidden_link": 1.0}
+        assert check(flt, "The docs: https://example.com/?page=2") == {}

@@ -14,7 +14,7 @@ import pytest
 from defusedxml import ElementTree
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client, TestCase, override_settings
+from django.test import Client, RequestFactory, TestCase, override_settings
 
 from comments_plugin import markup
 from comments_plugin.models import Comment, Flag, ModerationEvent, Status
@@ -198,6 +198,20 @@ class XssInStoredDataTests(TestCase):
             response = self.client.get(f"/comments/c/{comment.pk}/flag/")
             assert response.status_code == 200
             assert_no_markup(audit(response.content.decode()), PUBLIC_TAGS, comment.body)
+
+    def test_an_atom_feed_links_only_http_author_websites(self) -> None:
+        from django.utils.feedgenerator import Atom1Feed
+
+        from comments_plugin.feeds import LatestCommentsFeed
+
+        class AtomFeed(LatestCommentsFeed):
+            feed_type = Atom1Feed
+
+        request = RequestFactory().get("/comments/feed/atom/")
+        with override_settings(COMMENTS_PLUGIN={**QUIET}):
+            root = ElementTree.fromstring(AtomFeed()(request).content)
+        uris = [uri.text or "" for uri in root.iter("{http://www.w3.org/2005/Atom}uri")]
+        assert uris and all(uri.startswith(("http://", "https://")) for uri in uris)
 
     def test_the_site_and_object_feeds_carry_no_markup(self) -> None:
         ct = ContentType.objects.get_for_model(Article)

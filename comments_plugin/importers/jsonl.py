@@ -27,6 +27,10 @@ from comments_plugin.importers.base import (
 )
 from comments_plugin.models import Status
 
+#: A line longer than this is refused rather than read into memory whole (a backup's
+#: longest comment is far shorter; a file that is not JSON Lines may have no newline at all).
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
 
 def split_key(key: str) -> Key:
     source, _sep, import_id = str(key).partition(":")
@@ -55,8 +59,17 @@ class JSONLinesImporter(BaseImporter):
 
     def records(self) -> Iterator[SourceComment | EndOfScope]:
         with open(self.path, "rb") as lines:
-            for number, raw in enumerate(lines, start=1):
+            number = 0
+            while raw := lines.readline(MAX_LINE_BYTES + 1):
+                number += 1
                 self.position += len(raw)
+                if len(raw) > MAX_LINE_BYTES:
+                    raise CommandError(
+                        _(
+                            "%(path)s, line %(line)d is longer than %(limit)d bytes. Nothing was imported."
+                        )
+                        % {"path": self.path.name, "line": number, "limit": MAX_LINE_BYTES}
+                    )
                 if not raw.strip():
                     continue
                 try:

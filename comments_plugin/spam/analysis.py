@@ -37,6 +37,16 @@ def find_urls(text: str) -> list[str]:
     return [_SPACES_RE.sub("", m.group(0)) for m in URL_RE.finditer(text)]
 
 
+# "?t=2m19s", "&t=95", "#t=1:05": a link to a moment of a video, the way people point at a
+# part of the page they are commenting on, not an advert.
+_MOMENT_RE = re.compile(r"[?&#]t=\d")
+
+
+def is_moment_link(url: str) -> bool:
+    """``url`` points at a moment of a video (a ``t=`` time parameter)."""
+    return _MOMENT_RE.search(url) is not None
+
+
 def url_domain(url: str) -> str:
     """The lower-case host of ``url`` without ``www.`` (``""`` if it has none)."""
     url = url.strip()

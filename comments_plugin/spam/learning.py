@@ -13,11 +13,19 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from comments_plugin.spam.analysis import char_script, find_urls, url_domain, words
+from comments_plugin.spam.analysis import (
+    URL_RE,
+    char_script,
+    find_urls,
+    is_moment_link,
+    url_domain,
+    words,
+)
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
@@ -56,18 +64,28 @@ def author_shape(name: str) -> str:
     return "words_digits" if has_digits else "words"
 
 
+def _drop_moment_link(match: re.Match[str]) -> str:
+    return " " if is_moment_link(match.group(0)) else match.group(0)
+
+
 def features(body: str, author_name: str = "", author_url: str = "") -> set[str]:
     """The features of one comment; see the module docstring."""
     feats: set[str] = set()
-    ws = [w for w in words(body) if len(w) <= 30]
+    urls = find_urls(body)
+    # A link to a moment of the video is quoting it: its words ("youtube", "watch") would
+    # make it look like the links spam posts.
+    text = URL_RE.sub(_drop_moment_link, body) if urls else body
+    ws = [w for w in words(text) if len(w) <= 30]
     for w in ws:
         feats.add(w if not w.isdigit() else f"meta:num{min(len(w), 6)}")
     for a, b in itertools.pairwise(ws):
         feats.add(f"{a} {b}"[:MAX_FEATURE_LENGTH])
-    urls = find_urls(body)
     for url in urls:
         domain = url_domain(url)
-        if domain:
+        if is_moment_link(url):
+            # Pointing at a moment of a video is quoting it, whichever site hosts it.
+            feats.add("meta:moment_link")
+        elif domain:
             feats.add(f"url:{domain}"[:MAX_FEATURE_LENGTH])
     feats.add(f"meta:links{min(len(urls), 3)}")
     feats.add(f"meta:words{_bucket(len(ws), (1, 4, 11, 31, 101))}")

@@ -166,14 +166,17 @@ class Command(BaseCommand):
         return cls(using=options["database"], **kwargs)
 
     def confirm(self, report: ImportReport) -> bool:
-        answer = input(
-            ngettext(
-                "%(count)d comment on unmatched threads will not be imported. Save the rest? [y/N] ",
-                "%(count)d comments on unmatched threads will not be imported. Save the rest? [y/N] ",
-                report.total_unmatched,
+        try:
+            answer = input(
+                ngettext(
+                    "%(count)d comment on unmatched threads will not be imported. Save the rest? [y/N] ",
+                    "%(count)d comments on unmatched threads will not be imported. Save the rest? [y/N] ",
+                    report.total_unmatched,
+                )
+                % {"count": report.total_unmatched}
             )
-            % {"count": report.total_unmatched}
-        )
+        except EOFError:  # no one to ask (cron, a pipe): the safe answer
+            return False
         return answer.strip().lower() in ("y", "yes")
 
     def write_report(self, report: ImportReport, verbosity: int) -> None:

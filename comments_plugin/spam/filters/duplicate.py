@@ -25,12 +25,19 @@ class DuplicateFilter(HistoryFilter):
     error (a double click, or a repeat). The same text of at least ``MIN_LENGTH`` characters
     posted by someone else within ``WINDOW_DAYS`` scores ``SCORE`` when it was on another
     object (real people do not paste one comment around a site, spam runs do) and
-    ``SAME_OBJECT_SCORE`` when on the same one (an echo, or a bot working one page). Short
-    stock replies ("Thanks!") are left alone.
+    ``SAME_OBJECT_SCORE`` when on the same one by at least ``SAME_OBJECT_AUTHORS`` other
+    people (one echo is a coincidence, such as two readers pasting the page's own link; a run
+    of copies is a bot working the page). Short stock replies ("Thanks!") are left alone.
     """
 
     name = "duplicate"
-    default_options = {"WINDOW_DAYS": 7, "MIN_LENGTH": 30, "SCORE": 3.0, "SAME_OBJECT_SCORE": 1.0}
+    default_options = {
+        "WINDOW_DAYS": 7,
+        "MIN_LENGTH": 30,
+        "SCORE": 3.0,
+        "SAME_OBJECT_SCORE": 1.0,
+        "SAME_OBJECT_AUTHORS": 2,
+    }
 
     def history_query(self, comment: Comment) -> Q | None:
         from comments_plugin.models import Status
@@ -57,7 +64,8 @@ class DuplicateFilter(HistoryFilter):
         body = normalise_body(comment.body)
         if not body:
             return None
-        elsewhere = here = 0
+        elsewhere = 0
+        here: set[str] = set()
         for row in self.earlier(comment, rows):
             if normalise_body(row.body) != body:
                 continue
@@ -78,7 +86,7 @@ class DuplicateFilter(HistoryFilter):
                     status=400,
                 )
             if same_object:
-                here += 1
+                here.add(row.author_email.casefold() or row.author_name.casefold())
             else:
                 elsewhere += 1
         if len(body) < self.options["MIN_LENGTH"]:
@@ -89,7 +97,7 @@ class DuplicateFilter(HistoryFilter):
                 self.options["SCORE"],
                 gettext_lazy("The same text was posted recently on another page."),
             )
-        if here:
+        if here and len(here) >= self.options["SAME_OBJECT_AUTHORS"]:
             return self.verdict(
                 "duplicate_here",
                 self.options["SAME_OBJECT_SCORE"],

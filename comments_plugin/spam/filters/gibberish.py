@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 # of a formatted number, a time, a version, a price or an address ("1,000,000", "2:19").
 _NUMBER_RE = re.compile(r"(?<![\w.,:/#$€£+-])\d+(?![\d.,:/%-]?\d)(?=[^\W\d_]|\s|$|[!?)])")
 _CONSONANTS_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}")
+# Letters held for emphasis ("loooovvvveee") are one letter, not a consonant cluster.
+_HELD_LETTER_RE = re.compile(r"(\w)\1+")
 
 
 class GibberishFilter(BaseFilter):
@@ -55,7 +57,9 @@ class GibberishFilter(BaseFilter):
                 )
             )
         ws = [w for w in words(text) if not w.isdigit()]
-        mash = [w for w in ws if w.isascii() and _CONSONANTS_RE.search(w)]
+        mash = [
+            w for w in ws if w.isascii() and _CONSONANTS_RE.search(_HELD_LETTER_RE.sub(r"\1", w))
+        ]
         if len(mash) >= 2 and len(mash) >= 0.3 * len(ws):
             verdicts.append(
                 self.verdict(

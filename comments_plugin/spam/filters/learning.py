@@ -35,9 +35,11 @@ class LearningFilter(BaseFilter):
     name = "learning"
     default_options = {
         "MIN_MESSAGES": 20,
+        "LEAN_PROBABILITY": 0.9,
         "HOLD_PROBABILITY": 0.99,
         "SPAM_PROBABILITY": 0.999,
         "HAM_PROBABILITY": 0.01,
+        "LEAN_SCORE": 0.5,
         "HOLD_SCORE": 1.0,
         "SPAM_SCORE": 3.0,
         "HAM_SCORE": 0.0,
@@ -64,6 +66,8 @@ class LearningFilter(BaseFilter):
             score, code = self.options["SPAM_SCORE"], "learned_spam"
         elif probability >= self.options["HOLD_PROBABILITY"]:
             score, code = self.options["HOLD_SCORE"], "learned_unsure"
+        elif probability >= self.options["LEAN_PROBABILITY"]:
+            score, code = self.options["LEAN_SCORE"], "learned_leaning"
         elif probability <= self.options["HAM_PROBABILITY"]:
             score, code = self.options["HAM_SCORE"], "learned_ham"
         else:

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments_plugin.spam.analysis import URL_RE, domain_matches, find_urls, url_domain
+from comments_plugin.spam.analysis import (
+    URL_RE,
+    domain_matches,
+    find_urls,
+    is_moment_link,
+    url_domain,
+)
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
 if TYPE_CHECKING:
@@ -49,6 +55,7 @@ class LinkCountFilter(BaseFilter):
     default_options = {
         "MAX_LINKS": 2,
         "SCORE": 1.0,
+        "ONE_LINK_SCORE": 0.5,
         "EXTRA_LINK_SCORE": 0.5,
         "AUTHOR_NAME_SCORE": 2.0,
         "LINK_ONLY_SCORE": 1.0,
@@ -59,7 +66,8 @@ class LinkCountFilter(BaseFilter):
     def check(self, comment: Comment, submission: Submission) -> list[Verdict]:
         verdicts = []
         urls = find_urls(comment.body)
-        count = len(urls)
+        # Links to a moment of a video quote it ("best part at 2:19"); they are not counted.
+        count = sum(1 for u in urls if not is_moment_link(u))
         limit = self.options["MAX_LINKS"]
         if limit and count >= limit:
             score = self.options["SCORE"] + (count - limit) * self.options["EXTRA_LINK_SCORE"]
@@ -69,6 +77,10 @@ class LinkCountFilter(BaseFilter):
                 count,
             ) % {"count": count}
             verdicts.append(self.verdict("many_links", score, message))
+        elif count and self.options["ONE_LINK_SCORE"]:
+            verdicts.append(
+                self.verdict("link", self.options["ONE_LINK_SCORE"], _("The comment has a link."))
+            )
         if urls and len(_NOT_TEXT_RE.sub("", URL_RE.sub("", comment.body))) < 5:
             verdicts.append(
                 self.verdict(
