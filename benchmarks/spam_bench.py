@@ -4,8 +4,9 @@ Run from the project root::
 
     .venv/bin/python benchmarks/spam_bench.py [--repeat N]
 
-Uses the test settings with an in-memory SQLite database (or ``DATABASE_URL``), trains the
-learning filter on the YouTube Spam Collection in ``../shared/data`` and times
+Uses the test settings with an in-memory SQLite database (or ``DATABASE_URL``), stores
+``--stored`` comments (5,000) for the history filters to search, trains the learning filter
+on the YouTube Spam Collection in ``../shared/data`` and times
 :func:`~comments_plugin.spam.run_pipeline` on its comments (every default filter, with a
 request, so flood and timer run too; comments are checked, not saved). Then it loads
 ``splorp_blacklist.txt`` as "hold" rules, times the pipeline again, and counts how many ham
@@ -15,6 +16,7 @@ comments the blocklist alone would have held.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import sys
@@ -31,6 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="passes over the comments")
+    parser.add_argument("--stored", type=int, default=5000, help="comments in the database")
     parser.add_argument(
         "--profile", action="store_true", help="profile one pass of the whole pipeline and stop"
     )
@@ -48,6 +51,7 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0)
 
     from comments_plugin import operations
+    from comments_plugin.exceptions import CommentRejected
     from comments_plugin.models import Comment, Rule, Status
     from comments_plugin.spam import Submission, get_filters, run_pipeline
     from comments_plugin.spam.datasets import read_labelled
@@ -65,16 +69,20 @@ def main() -> None:
     save_counts(store.data)
 
     article = Article.objects.create(title="Benchmark", slug="benchmark")
-    # Some history for the database-backed filters to search through.
-    for i, item in enumerate(items[:300]):
+    # A realistic history for the database-backed filters to search: thousands of comments
+    # over two months from a few hundred regulars, some of whom post again below.
+    now = timezone.now()
+    for i in range(args.stored):
+        item = items[i % len(items)]
         comment = operations.build_comment(
             target=article,
-            body=item.body,
+            body=item.body if i < len(items) else f"{item.body} ({i})",
             author_name=item.author_name,
-            author_email=f"old{i}@example.com",
+            author_email=f"old{i % 800}@example.com",
         )
         comment.status = Status.SPAM if item.is_spam else Status.APPROVED
-        comment.ip_address = f"10.0.{i // 250}.{i % 250}"
+        comment.ip_address = f"10.0.{i // 250 % 250}.{i % 250}"
+        comment.submitted_at = now - datetime.timedelta(minutes=29 * i)
         comment.save()
 
     factory = RequestFactory()
@@ -87,7 +95,8 @@ def main() -> None:
             target=article,
             body=item.body,
             author_name=item.author_name,
-            author_email=f"new{i}@example.org",
+            # Every other commenter has been here before.
+            author_email=f"old{(i + 400) % 800}@example.com" if i % 2 else f"new{i}@example.org",
             request=request,
         )
         work.append((comment, request))
@@ -103,7 +112,9 @@ def main() -> None:
             wall, cpu = time.perf_counter(), time.process_time()
             for comment, request in work:
                 submission = Submission(request=request, target=article, token_issued_at=issued)
-                run_pipeline(comment, submission, filters=filters)
+                # A repeat is refused with a message: a decision like any other.
+                with contextlib.suppress(CommentRejected):
+                    run_pipeline(comment, submission, filters=filters)
             best_cpu = max(best_cpu, len(work) / (time.process_time() - cpu))
             best_wall = max(best_wall, len(work) / (time.perf_counter() - wall))
         print(
@@ -120,7 +131,8 @@ def main() -> None:
         with cProfile.Profile() as profile:
             for comment, request in work:
                 submission = Submission(request=request, target=article, token_issued_at=issued)
-                run_pipeline(comment, submission)
+                with contextlib.suppress(CommentRejected):
+                    run_pipeline(comment, submission)
         pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
         return
     without_history = [f for f in every if not f.needs_database]

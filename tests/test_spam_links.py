@@ -40,7 +40,10 @@ class LinkCountFilterTests(SimpleTestCase):
         }
 
     def test_a_comment_that_is_only_a_link_scores(self):
-        assert check(LinkCountFilter(), " https://example.com/page ") == {"link": 0.5, "link_only": 1.0}
+        assert check(LinkCountFilter(), " https://example.com/page ") == {
+            "link": 0.5,
+            "link_only": 1.0,
+        }
 
     def test_shortened_and_referral_links_score(self):
         flt = LinkCountFilter(ONE_LINK_SCORE=0)

@@ -4,7 +4,6 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from comments_plugin.exceptions import CommentRejected
 from comments_plugin.spam.analysis import normalise_body
 from comments_plugin.spam.base import Submission, Verdict
-from comments_plugin.spam.history import Earlier, HistoryFilter
+from comments_plugin.spam.history import SQL, Condition, Earlier, HistoryFilter
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
@@ -39,14 +38,21 @@ class DuplicateFilter(HistoryFilter):
         "SAME_OBJECT_AUTHORS": 2,
     }
 
-    def history_query(self, comment: Comment) -> Q | None:
+    def history_sql(self, comment: Comment, sql: SQL) -> Condition | None:
         from comments_plugin.models import Status
 
         body = comment.body.strip()
         if not body:
             return None
         # The text is compared in SQL (cheap, and usually exact), then normalised in Python.
-        return Q(body__iexact=body, submitted_at__gte=self.since()) & ~Q(status=Status.TRASH)
+        # Statuses listed rather than "not trash", so the (status, submitted_at) index finds
+        # the recent comments and only their texts are compared.
+        live = [Status.PENDING, Status.APPROVED, Status.SPAM]
+        return Condition(
+            f"{sql.col('status')} IN (%s, %s, %s) AND {sql.col('submitted_at')} >= %s "
+            f"AND UPPER({sql.col('body')}) = UPPER(%s)",
+            [*live, sql.when(self.since()), body],
+        )
 
     def since(self) -> datetime.datetime:
         return timezone.now() - datetime.timedelta(days=self.options["WINDOW_DAYS"])
