@@ -6,6 +6,8 @@ run), and the visitor gets a normal answer, never a server error.
 
 from __future__ import annotations
 
+import django
+
 import smtplib
 import threading
 from typing import Any
@@ -29,6 +31,13 @@ DEAD_CACHE = {
         "LOCATION": "redis://127.0.0.1:1/0",
     }
 }
+
+# Django 6.1 configures mail with MAILERS (and warns, an error here, about EMAIL_BACKEND).
+FAILING_MAIL: dict = (
+    {"MAILERS": {"default": {"BACKEND": "tests.test_faults.FailingEmailBackend"}}}
+    if django.VERSION >= (6, 1)
+    else {"EMAIL_BACKEND": "tests.test_faults.FailingEmailBackend"}
+)
 
 
 class RaisingFilter(BaseFilter):
@@ -124,7 +133,7 @@ class FaultTests(TestCase):
         assert operations.restore(comment)
 
     @override_settings(
-        EMAIL_BACKEND="tests.test_faults.FailingEmailBackend",
+        **FAILING_MAIL,
         COMMENTS_PLUGIN={
             "SPAM_FILTERS": [],
             "MODERATE_ALL": True,
