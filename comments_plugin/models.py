@@ -135,6 +135,9 @@ class Comment(models.Model):
         body = self.body if len(self.body) <= 50 else self.body[:49] + "…"
         return f"{self.author_name}: {body}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("comments_plugin:permalink", args=[self.pk])
+
     @property
     def is_public(self) -> bool:
         return self.status == Status.APPROVED
@@ -142,9 +145,6 @@ class Comment(models.Model):
     @property
     def thread_root_id(self) -> int | None:
         return self.thread_id or self.pk
-
-    def get_absolute_url(self) -> str:
-        return reverse("comments_plugin:permalink", args=[self.pk])
 
 
 class ModerationEvent(models.Model):
@@ -227,7 +227,9 @@ class Rule(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHRASE)
     value = models.CharField(_("value"), max_length=255)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.HOLD)
+    action = models.CharField(
+        _("action"), max_length=10, choices=Action.choices, default=Action.HOLD
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
     hit_count = models.PositiveIntegerField(_("hits"), default=0)

@@ -61,7 +61,11 @@ class PostResult:
 
 
 def can_moderate(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.has_perm("comments_plugin.moderate_comment"))
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.has_perm("comments_plugin.moderate_comment")
+    )
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -118,7 +122,11 @@ def build_comment(
 
 
 def _summary(verdicts: Iterable[Verdict]) -> str:
-    return "; ".join(f"{v.filter}: {v.message or v.code} ({v.score:+g})" for v in verdicts if v.score or v.error or v.discard)
+    return "; ".join(
+        f"{v.filter}: {v.message or v.code} ({v.score:+g})"
+        for v in verdicts
+        if v.score or v.error or v.discard
+    )
 
 
 def post_comment(
@@ -138,9 +146,13 @@ def post_comment(
         raise CommentRejected(_("Comments are closed."), code="closed", status=403)
     user = comment.user
     if policy.login_required(target) and user is None:
-        raise CommentRejected(_("You must be logged in to comment."), code="login_required", status=403)
+        raise CommentRejected(
+            _("You must be logged in to comment."), code="login_required", status=403
+        )
     if comment.depth > policy.get_max_depth(target):
-        raise CommentRejected(_("This discussion does not allow replies this deep."), code="too_deep")
+        raise CommentRejected(
+            _("This discussion does not allow replies this deep."), code="too_deep"
+        )
 
     submission = submission or Submission(request=request, target=target, offline=request is None)
     submission.is_moderator = submission.is_moderator or can_moderate(user)
@@ -153,7 +165,9 @@ def post_comment(
         return PostResult(comment=None, decision=decision, verdicts=verdicts)
     if submission.is_moderator and decision != Decision.APPROVE:
         # Moderators' own comments are never held by their own queue.
-        verdicts.append(Verdict(filter="moderator", code="moderator", message=_("Posted by a moderator.")))
+        verdicts.append(
+            Verdict(filter="moderator", code="moderator", message=_("Posted by a moderator."))
+        )
         decision = Decision.APPROVE
     elif decision == Decision.APPROVE and not submission.is_moderator:
         reason = policy.hold_reason(comment, target, request)
@@ -537,7 +551,9 @@ def _cutoff(older_than: datetime.timedelta) -> datetime.datetime | None:
         return None
 
 
-def purge(status: str, *, older_than: datetime.timedelta | None = None, dry_run: bool = False) -> int:
+def purge(
+    status: str, *, older_than: datetime.timedelta | None = None, dry_run: bool = False
+) -> int:
     """Delete every comment with ``status`` (spam or trash), optionally only older ones.
 
     Age counts from when the comment got that status (its latest audit row), so a years-old
@@ -763,5 +779,7 @@ def import_comments(
             )
         if announce:
             decision = {v: k for k, v in DECISION_STATUS.items()}.get(comment.status, Decision.HOLD)
-            comment_was_posted.send(sender=Comment, comment=comment, request=None, decision=decision)
+            comment_was_posted.send(
+                sender=Comment, comment=comment, request=None, decision=decision
+            )
     return created

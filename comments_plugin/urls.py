@@ -12,5 +12,9 @@ urlpatterns = [
     path("c/<int:pk>/flag/", moderation.flag, name="flag"),
     path("avatar/<str:key>.svg", comments.avatar, name="avatar"),
     path("feed/", feeds.LatestCommentsFeed(), name="feed"),
-    path("feed/<int:content_type_id>/<str:object_pk>/", feeds.ObjectCommentsFeed(), name="object-feed"),
+    path(
+        "feed/<int:content_type_id>/<str:object_pk>/",
+        feeds.ObjectCommentsFeed(),
+        name="object-feed",
+    ),
 ]

@@ -6,12 +6,11 @@ run), and the visitor gets a normal answer, never a server error.
 
 from __future__ import annotations
 
-import django
-
 import smtplib
 import threading
 from typing import Any
 
+import django
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client, TestCase, override_settings

@@ -7,136 +7,352 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LearnedToken',
+            name="LearnedToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=100, unique=True, verbose_name='token')),
-                ('spam_count', models.PositiveIntegerField(default=0, verbose_name='spam count')),
-                ('ham_count', models.PositiveIntegerField(default=0, verbose_name='ham count')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=100, unique=True, verbose_name="token")),
+                ("spam_count", models.PositiveIntegerField(default=0, verbose_name="spam count")),
+                ("ham_count", models.PositiveIntegerField(default=0, verbose_name="ham count")),
             ],
             options={
-                'verbose_name': 'learned token',
-                'verbose_name_plural': 'learned tokens',
+                "verbose_name": "learned token",
+                "verbose_name_plural": "learned tokens",
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_pk', models.CharField(max_length=255, verbose_name='object ID')),
-                ('depth', models.PositiveSmallIntegerField(default=0, verbose_name='depth')),
-                ('author_name', models.CharField(max_length=100, verbose_name='name')),
-                ('author_email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('author_url', models.URLField(blank=True, verbose_name='website')),
-                ('body', models.TextField(verbose_name='comment')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('spam', 'Spam'), ('trash', 'Trash')], default='pending', max_length=10, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted at')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('user_agent', models.CharField(blank=True, max_length=500, verbose_name='user agent')),
-                ('spam_score', models.FloatField(default=0.0, verbose_name='spam score')),
-                ('spam_reasons', models.JSONField(blank=True, default=list, verbose_name='spam reasons')),
-                ('learned_as', models.CharField(blank=True, default='', max_length=4, verbose_name='learned as')),
-                ('flag_count', models.PositiveIntegerField(default=0, verbose_name='reports')),
-                ('import_source', models.CharField(blank=True, default='', max_length=32, verbose_name='import source')),
-                ('import_id', models.CharField(blank=True, default='', max_length=255, verbose_name='import ID')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype', verbose_name='content type')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='comments_plugin.comment', verbose_name='in reply to')),
-                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='comments_plugin.comment', verbose_name='thread')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_pk", models.CharField(max_length=255, verbose_name="object ID")),
+                ("depth", models.PositiveSmallIntegerField(default=0, verbose_name="depth")),
+                ("author_name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "author_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                ("author_url", models.URLField(blank=True, verbose_name="website")),
+                ("body", models.TextField(verbose_name="comment")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("trash", "Trash"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted at"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "user_agent",
+                    models.CharField(blank=True, max_length=500, verbose_name="user agent"),
+                ),
+                ("spam_score", models.FloatField(default=0.0, verbose_name="spam score")),
+                (
+                    "spam_reasons",
+                    models.JSONField(blank=True, default=list, verbose_name="spam reasons"),
+                ),
+                (
+                    "learned_as",
+                    models.CharField(
+                        blank=True, default="", max_length=4, verbose_name="learned as"
+                    ),
+                ),
+                ("flag_count", models.PositiveIntegerField(default=0, verbose_name="reports")),
+                (
+                    "import_source",
+                    models.CharField(
+                        blank=True, default="", max_length=32, verbose_name="import source"
+                    ),
+                ),
+                (
+                    "import_id",
+                    models.CharField(
+                        blank=True, default="", max_length=255, verbose_name="import ID"
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                        verbose_name="content type",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="comments_plugin.comment",
+                        verbose_name="in reply to",
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="comments_plugin.comment",
+                        verbose_name="thread",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ['submitted_at', 'pk'],
-                'permissions': [('moderate_comment', 'Can moderate comments')],
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ["submitted_at", "pk"],
+                "permissions": [("moderate_comment", "Can moderate comments")],
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='comments_plugin.comment', verbose_name='comment')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="comments_plugin.comment",
+                        verbose_name="comment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': ['-created_at'],
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ModerationEvent',
+            name="ModerationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
-                ('action', models.CharField(max_length=20, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, choices=[('pending', 'Pending'), ('approved', 'Approved'), ('spam', 'Spam'), ('trash', 'Trash')], max_length=10, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('spam', 'Spam'), ('trash', 'Trash')], max_length=10, verbose_name='to')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='moderator')),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='comments_plugin.comment', verbose_name='comment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="source")),
+                ("action", models.CharField(max_length=20, verbose_name="action")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("trash", "Trash"),
+                        ],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("trash", "Trash"),
+                        ],
+                        max_length=10,
+                        verbose_name="to",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="moderator",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="comments_plugin.comment",
+                        verbose_name="comment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'moderation event',
-                'verbose_name_plural': 'moderation events',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "moderation event",
+                "verbose_name_plural": "moderation events",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phrase', 'Word or phrase'), ('email', 'Email address'), ('ip', 'IP address or network'), ('domain', 'URL domain')], default='phrase', max_length=10, verbose_name='kind')),
-                ('value', models.CharField(max_length=255, verbose_name='value')),
-                ('action', models.CharField(choices=[('hold', 'Hold for moderation'), ('spam', 'Mark as spam')], default='hold', max_length=10, verbose_name='action')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('hit_count', models.PositiveIntegerField(default=0, verbose_name='hits')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("phrase", "Word or phrase"),
+                            ("email", "Email address"),
+                            ("ip", "IP address or network"),
+                            ("domain", "URL domain"),
+                        ],
+                        default="phrase",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("value", models.CharField(max_length=255, verbose_name="value")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("hold", "Hold for moderation"), ("spam", "Mark as spam")],
+                        default="hold",
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("hit_count", models.PositiveIntegerField(default=0, verbose_name="hits")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rule',
-                'verbose_name_plural': 'rules',
-                'ordering': ['kind', 'value'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'value'), name='cp_rule_unique_value')],
+                "verbose_name": "rule",
+                "verbose_name_plural": "rules",
+                "ordering": ["kind", "value"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "value"), name="cp_rule_unique_value")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['content_type', 'object_pk', 'status', 'submitted_at'], name='cp_comment_public_idx'),
+            model_name="comment",
+            index=models.Index(
+                fields=["content_type", "object_pk", "status", "submitted_at"],
+                name="cp_comment_public_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['status', '-submitted_at'], name='cp_comment_queue_idx'),
+            model_name="comment",
+            index=models.Index(fields=["status", "-submitted_at"], name="cp_comment_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['author_email'], name='cp_comment_email_idx'),
+            model_name="comment",
+            index=models.Index(fields=["author_email"], name="cp_comment_email_idx"),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['ip_address'], name='cp_comment_ip_idx'),
+            model_name="comment",
+            index=models.Index(fields=["ip_address"], name="cp_comment_ip_idx"),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.UniqueConstraint(condition=models.Q(('import_source', ''), _negated=True), fields=('import_source', 'import_id'), name='cp_comment_unique_import'),
+            model_name="comment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("import_source", ""), _negated=True),
+                fields=("import_source", "import_id"),
+                name="cp_comment_unique_import",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flag',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('comment', 'user'), name='cp_flag_once_per_user'),
+            model_name="flag",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("comment", "user"),
+                name="cp_flag_once_per_user",
+            ),
         ),
     ]
