@@ -122,6 +122,11 @@ class Comment(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="cp_comment_queue_idx"),
             models.Index(fields=["author_email"], name="cp_comment_email_idx"),
             models.Index(fields=["ip_address"], name="cp_comment_ip_idx"),
+            # The known-spammer filter looks websites up by prefix ("https://pills.example");
+            # PostgreSQL needs the pattern operator class for LIKE 'prefix%' to use it.
+            models.Index(
+                fields=["author_url"], name="cp_comment_url_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

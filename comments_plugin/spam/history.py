@@ -76,10 +76,21 @@ class SQL:
         """An IP address as the database wants it as a parameter."""
         return self.connection.ops.adapt_ipaddressfield_value(value)
 
-    def contains(self, field: str, text: str) -> Condition:
-        """``field`` containing ``text`` in any (ASCII) case."""
-        escaped = text.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return Condition(f"UPPER({self.col(field)}) LIKE %s ESCAPE '\\'", [f"%{escaped}%"])
+    def startswith(self, field: str, prefixes: Iterable[str]) -> Condition:
+        """``field`` starting with one of ``prefixes`` (case-sensitive), so an index on it is
+        used: a pattern on PostgreSQL (``varchar_pattern_ops``), a range elsewhere."""
+        col = self.col(field)
+        terms, params = [], []
+        for prefix in prefixes:
+            if self.connection.vendor == "postgresql":
+                escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                terms.append(f"{col} LIKE %s")
+                params.append(f"{escaped}%")
+            else:
+                # Every text starting with the prefix sorts between it and it + U+10FFFF.
+                terms.append(f"({col} >= %s AND {col} < %s)")
+                params += [prefix, prefix + "\U0010ffff"]
+        return Condition(" OR ".join(terms), params)
 
     def in_(self, field: str, values: Iterable[Any]) -> Condition:
         values = list(values)
