@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as admin_delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -747,21 +748,11 @@ class CommentAdmin(admin.ModelAdmin):
     def restore_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._bulk(request, queryset, "restore")
 
-    def get_actions(self, request: HttpRequest, action_location: Any = None) -> dict[str, Any]:
-        # Django 6.1 passes ``action_location`` (and warns about overrides without it);
-        # Django 5.2 and 6.0 know no such argument.
-        if action_location is None:
-            actions = super().get_actions(request)
-        else:
-            actions = super().get_actions(request, action_location=action_location)  # type: ignore[call-arg]
-        if "delete_selected" in actions:
-            func, name, _description = actions["delete_selected"]
-            actions["delete_selected"] = (
-                func,
-                name,
-                gettext("Delete selected comments permanently"),
-            )
-        return actions
+    @admin.action(permissions=["delete"], description=_("Delete selected comments permanently"))
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet[Comment]) -> Any:
+        # Django's own confirmation page and permission checks, under a clearer name; the
+        # deletion itself goes through delete_queryset() -> operations.delete_permanently().
+        return admin_delete_selected(self, request, queryset)
 
     def empty_view(self, request: HttpRequest, status: str) -> HttpResponse:
         """The "Empty spam" and "Empty trash" buttons: a confirmation page, then one purge."""

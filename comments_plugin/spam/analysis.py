@@ -34,7 +34,13 @@ _SPACES_RE = re.compile(r"\s+")
 
 def find_urls(text: str) -> list[str]:
     """Links in ``text``: with a scheme, starting ``www.``, or a bare ``name.tld``."""
-    return [_SPACES_RE.sub("", m.group(0)) for m in URL_RE.finditer(text)]
+    return list(_find_urls(text))
+
+
+# Several filters look for the links of the same comment; the scan is done once.
+@functools.lru_cache(maxsize=256)
+def _find_urls(text: str) -> tuple[str, ...]:
+    return tuple(_SPACES_RE.sub("", m.group(0)) for m in URL_RE.finditer(text))
 
 
 # "?t=2m19s", "&t=95", "#t=1:05": a link to a moment of a video, the way people point at a
@@ -47,6 +53,7 @@ def is_moment_link(url: str) -> bool:
     return _MOMENT_RE.search(url) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def url_domain(url: str) -> str:
     """The lower-case host of ``url`` without ``www.`` (``""`` if it has none)."""
     url = url.strip()
@@ -171,5 +178,6 @@ def scripts_for_languages(codes: list[str]) -> list[str]:
 
 def normalise_body(text: str) -> str:
     """``text`` with case, spacing and invisible characters folded, for duplicate checks."""
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return _SPACES_RE.sub(" ", text.casefold()).strip()

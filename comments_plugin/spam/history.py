@@ -58,15 +58,19 @@ class SQL:
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
+        self._columns: dict[str, str] = {}
 
     def col(self, field: str) -> str:
         """The quoted column of a :class:`~comments_plugin.models.Comment` field."""
-        from comments_plugin.models import Comment
+        column = self._columns.get(field)
+        if column is None:
+            from comments_plugin.models import Comment
 
-        meta = Comment._meta
-        return self.connection.ops.quote_name(
-            meta.pk.column if field == "pk" else meta.get_field(field).column
-        )
+            meta = Comment._meta
+            column = self._columns[field] = self.connection.ops.quote_name(
+                meta.pk.column if field == "pk" else meta.get_field(field).column
+            )
+        return column
 
     def when(self, value: datetime.datetime) -> Any:
         """A datetime as the database wants it as a parameter."""
@@ -136,20 +140,23 @@ class HistoryFilter(BaseFilter):
         return self.check_history(comment, earlier_comments(comment, submission, self), submission)
 
 
-_statements: dict[str, str] = {}
+# Per database alias: the SQL helper and "SELECT <Earlier's columns> FROM <table> WHERE ",
+# built once per process.
+_prepared: dict[str, tuple[SQL, str]] = {}
 
 
-def _select(connection: BaseDatabaseWrapper) -> str:
-    """``SELECT <Earlier's columns> FROM <comments> WHERE`` for this database, built once."""
-    statement = _statements.get(connection.alias)
-    if statement is None:
+def _prepare(connection: BaseDatabaseWrapper) -> tuple[SQL, str]:
+    prepared = _prepared.get(connection.alias)
+    # Keyed by alias: each thread has its own connection object, but their quoting and
+    # adapters are the same.
+    if prepared is None:
         from comments_plugin.models import Comment
 
         sql = SQL(connection)
         columns = ", ".join(sql.col(name) for name in Earlier._fields)
         table = connection.ops.quote_name(Comment._meta.db_table)
-        statement = _statements[connection.alias] = f"SELECT {columns} FROM {table} WHERE "
-    return statement
+        prepared = _prepared[connection.alias] = (sql, f"SELECT {columns} FROM {table} WHERE ")
+    return prepared
 
 
 def earlier_comments(
@@ -162,7 +169,7 @@ def earlier_comments(
     if cached is not None and cached[0] is comment:
         return cached[1]
     connection = connections[router.db_for_read(Comment)]
-    sql = SQL(connection)
+    sql, select = _prepare(connection)
     peers = [f for f in submission.cache.get("filters", ()) if isinstance(f, HistoryFilter)]
     conditions = [c for f in (peers or [asking]) if (c := f.history_sql(comment, sql))]
     rows: list[Earlier] = []
@@ -172,9 +179,7 @@ def earlier_comments(
         if comment.pk is not None:
             where = f"({where}) AND {sql.col('pk')} <> %s"
             params.append(comment.pk)
-        statement = (
-            f"{_select(connection)}{where} ORDER BY {sql.col('submitted_at')} DESC LIMIT {LIMIT}"
-        )
+        statement = f"{select}{where} ORDER BY {sql.col('submitted_at')} DESC LIMIT {LIMIT}"
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
             fetched = cursor.fetchall()

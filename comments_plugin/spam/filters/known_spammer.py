@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,9 +53,15 @@ class KnownSpammerFilter(HistoryFilter):
         "SHARED_HOSTS": SHARED_HOSTS,
     }
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._shared = frozenset(self.options["SHARED_HOSTS"])
+
     def _domain(self, url: str) -> str:
         host = url_domain(url)
-        if any(domain_matches(host, shared) for shared in self.options["SHARED_HOSTS"]):
+        # The host or one of its parent domains is a shared host: one set look-up per label.
+        labels = host.split(".")
+        if any(".".join(labels[i:]) in self._shared for i in range(len(labels))):
             return ""
         return host
 
