@@ -13,6 +13,8 @@ PIP := $(PY) -m pip --quiet
 # Stamps: an install reruns only when pyproject.toml changed (or the venv is new).
 STAMP := $(VENV)/.stamp
 PYTEST_ARGS ?= -q
+# Where `make demo` serves; `make demo DEMO_ADDR=127.0.0.1:8765` when port 8000 is taken.
+DEMO_ADDR ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test lint docs bench messages install-e2e clean
@@ -40,7 +42,7 @@ install-e2e: $(STAMP)-e2e
 demo: $(STAMP)-demo
 	$(PY) example_project/manage.py migrate --no-input
 	$(PY) example_project/manage.py load_demo
-	$(PY) example_project/manage.py runserver 127.0.0.1:8000
+	$(PY) example_project/manage.py runserver $(DEMO_ADDR)
 
 test: $(STAMP)-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -48,7 +48,7 @@ def main() -> None:
     from django.utils import timezone
 
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
 
     from comments_plugin import operations
     from comments_plugin.exceptions import CommentRejected

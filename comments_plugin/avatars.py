@@ -38,7 +38,7 @@ def avatar_url(comment: Comment, size: int | None = None) -> str:
     size = size or conf.AVATAR_SIZE
     if conf.GRAVATAR and comment.author_email:
         digest = hashlib.sha256(comment.author_email.strip().lower().encode()).hexdigest()
-        query = urlencode({"s": size, "d": conf.GRAVATAR_DEFAULT})
+        query = urlencode({"s": str(size), "d": conf.GRAVATAR_DEFAULT})
         return f"https://gravatar.com/avatar/{digest}?{query}"
     return reverse("comments_plugin:avatar", args=[avatar_key(comment_identity(comment))])
 

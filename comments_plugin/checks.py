@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -88,6 +89,31 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
                     id="comments_plugin.E007",
                 )
             )
+    emails = raw.get("MODERATOR_EMAILS")
+    # A bare string is iterable too, and would be mailed to letter by letter.
+    if emails is not None and (
+        not isinstance(emails, list | tuple) or not all(isinstance(e, str) for e in emails)
+    ):
+        errors.append(
+            checks.Error(
+                "COMMENTS_PLUGIN['MODERATOR_EMAILS'] must be None or a list of addresses.",
+                hint='Write ["editors@example.com"], not "editors@example.com".',
+                id="comments_plugin.E008",
+            )
+        )
+    site_url = raw.get("SITE_URL", DEFAULTS["SITE_URL"])
+    if site_url != "" and not (
+        isinstance(site_url, str)
+        and urlsplit(site_url).scheme in ("http", "https")
+        and urlsplit(site_url).netloc
+    ):
+        errors.append(
+            checks.Error(
+                "COMMENTS_PLUGIN['SITE_URL'] must be empty or a scheme and host.",
+                hint='For example "https://example.com".',
+                id="comments_plugin.E009",
+            )
+        )
     try:
         hold, spam = (
             float(raw.get("HOLD_THRESHOLD", DEFAULTS["HOLD_THRESHOLD"])),
@@ -171,15 +197,15 @@ def check_dependencies(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                 id="comments_plugin.E020",
             )
         )
-    processors = [
-        p for t in settings.TEMPLATES for p in t.get("OPTIONS", {}).get("context_processors", [])
-    ]
+    templates: list[dict[str, Any]] = settings.TEMPLATES
+    processors = [p for t in templates for p in t.get("OPTIONS", {}).get("context_processors", [])]
     if "django.template.context_processors.request" not in processors:
         errors.append(
             checks.Warning(
                 "The 'request' context processor is not enabled.",
-                hint="Without it the comment list cannot show a visitor their held comment, and "
-                "paging and replies lose their links.",
+                hint="Without it the comment form has no CSRF token, so every comment is refused; "
+                "the list cannot show a visitor their held comment, and paging and replies lose "
+                "their links.",
                 id="comments_plugin.W021",
             )
         )

@@ -82,6 +82,10 @@ class ObjectCommentsFeed(LatestCommentsFeed):
         # user's name, say) must not be readable by guessing its content type and pk.
         if obj is None or not callable(getattr(obj, "get_absolute_url", None)):
             raise Http404(_("No such page."))
+        # This app's own models have addresses too (a comment's permalink), but their
+        # ``str()`` is a commenter's name and words: held and spam ones must stay private.
+        if obj._meta.app_label == Comment._meta.app_label:
+            raise Http404(_("No such page."))
         return obj
 
     def title(self, obj: Any = None) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -33,6 +34,14 @@ class BadTarget(Exception):
     """The form's token does not name a commentable object (tampered, expired, unknown)."""
 
 
+class TokenExpired(BadTarget):
+    """The token is genuine but older than ``TOKEN_MAX_AGE``; ``target`` is what it names."""
+
+    def __init__(self, message: str, target: models.Model) -> None:
+        super().__init__(message)
+        self.target = target
+
+
 def make_token(target: models.Model) -> str:
     """A signed token naming ``target`` and the time the form was shown."""
     ct = ContentType.objects.get_for_model(target.__class__)
@@ -47,10 +56,26 @@ def read_token(
     """The target and issue time of a token; raises :class:`BadTarget`.
 
     ``known`` is a target already loaded (the form's own): when the token names it, it is
-    returned as it is instead of being read from the database a second time.
+    returned as it is instead of being read from the database a second time. A genuine
+    token that is too old raises :class:`TokenExpired`, which names its target.
     """
     try:
         data = signing.loads(str(token), salt=TOKEN_SALT, max_age=conf.TOKEN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        # The signature is good, so the target it names can be trusted: the posting view
+        # gives the visitor the form back with their text instead of losing it.
+        target, _issued = token_target(signing.loads(str(token), salt=TOKEN_SALT), known)
+        raise TokenExpired(
+            _("This form has expired. Check your comment and send it again."), target
+        ) from exc
+    except signing.BadSignature as exc:
+        raise BadTarget(_("This form was tampered with or is damaged.")) from exc
+    return token_target(data, known)
+
+
+def token_target(data: Any, known: models.Model | None) -> tuple[models.Model, datetime.datetime]:
+    """The target and issue time named by a token's (verified) ``data``."""
+    try:
         ct = ContentType.objects.get_for_id(int(data["ct"]))
         model = ct.model_class()
         if model is None:
@@ -60,11 +85,7 @@ def read_token(
         else:
             target = model._default_manager.get(pk=data["pk"])
         issued = datetime.datetime.fromtimestamp(int(data["t"]), tz=datetime.UTC)
-    except signing.SignatureExpired as exc:
-        raise BadTarget(
-            _("This form has expired. Reload the page and send your comment again.")
-        ) from exc
-    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise BadTarget(_("This form was tampered with or is damaged.")) from exc
     except (ObjectDoesNotExist, ValidationError) as exc:
         raise BadTarget(_("The page you commented on no longer exists.")) from exc
@@ -79,7 +100,11 @@ def validate_http_url(value: str) -> None:
 
 
 class CommentForm(forms.Form):
-    """The "Leave a Reply" form. Bound with ``target``; ``user`` drops name/email for members."""
+    """The "Leave a Reply" form. Bound with ``target``; ``user`` drops name/email for members.
+
+    ``pending_ids`` are the visitor's own held comments (``threads.pending_ids``): besides
+    approved comments, only those can be replied to.
+    """
 
     name = forms.CharField(
         label=_("Name"),
@@ -125,9 +150,11 @@ class CommentForm(forms.Form):
         *,
         user: Any = None,
         initial: Any = None,
+        pending_ids: Collection[int] = (),
         **kwargs: Any,
     ) -> None:
         self.target = target
+        self.pending_ids = set(pending_ids)
         self.user = user if user is not None and user.is_authenticated else None
         initial = dict(initial or {})
         initial.setdefault("token", make_token(target))
@@ -173,7 +200,12 @@ class CommentForm(forms.Form):
         ct = ContentType.objects.get_for_model(self.target.__class__)
         parent = (
             Comment.objects.filter(pk=pk, content_type=ct, object_pk=str(self.target.pk))
-            .exclude(status__in=[Status.SPAM, Status.TRASH])
+            # Another visitor's held comment is answered like a missing one: that it exists
+            # is not public.
+            .filter(
+                models.Q(status=Status.APPROVED)
+                | models.Q(status=Status.PENDING, pk__in=self.pending_ids)
+            )
             .only("pk", "thread_id", "depth", "status", "content_type_id", "object_pk")
             .first()
         )

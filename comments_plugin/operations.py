@@ -83,6 +83,18 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return value
 
 
+def member_byline(user: Any) -> str:
+    """The public name of a member: their full name, else their username, never an address.
+
+    Sites that log people in by e-mail have usernames that are addresses; only the part
+    before the "@" is shown then. (``get_full_name`` is optional on custom user models.)
+    """
+    get_full_name = getattr(user, "get_full_name", None)
+    full_name = str(get_full_name() or "").strip() if callable(get_full_name) else ""
+    username = str(user.get_username())
+    return full_name or username.partition("@")[0] or username
+
+
 def build_comment(
     *,
     target: models.Model,
@@ -107,7 +119,7 @@ def build_comment(
     comment.content_object = target
     if user is not None and user.is_authenticated:
         comment.user = user
-        comment.author_name = author_name or user.get_full_name() or user.get_username()
+        comment.author_name = author_name or member_byline(user)
         comment.author_email = author_email or getattr(user, "email", "") or ""
     if parent is not None:
         comment.parent = parent

@@ -8,6 +8,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from comments_plugin import admin as comments_admin
 from comments_plugin.models import Comment, Flag, ModerationEvent, Rule, Status
@@ -742,3 +743,16 @@ class ReasonFilterDatabaseTests(AdminTestCase):
         make_comment(self.article, spam_reasons=[])
         found = comments_admin.with_reason_code(Comment.objects.all(), "link_count")
         assert list(found) == [hit]
+
+
+class RowMarkupTests(AdminTestCase):
+    def test_the_selection_checkbox_is_the_one_django_renders(self):
+        model_admin = comments_admin.CommentAdmin(Comment, comments_admin.admin.site)
+        comment = make_comment(self.article, 'Tom & "Jerry" <b>' + "x" * 80, author_name="O'Hara")
+        ours = model_admin.action_checkbox(comment)
+        django_s = comments_admin.admin.ModelAdmin.action_checkbox(model_admin, comment)
+        assert ours == django_s
+
+    def test_truncation_is_django_truncators(self):
+        for text in ("short", "x" * 300, "y" * 301, "e\u0301" * 299, "\u0958" * 300 + "z"):
+            assert comments_admin.truncate(text, 300) == Truncator(text).chars(300), text

@@ -64,6 +64,27 @@ class SettingsCheckTests(SimpleTestCase):
         assert ids(messages) == ["comments_plugin.E007"] * 2
         assert "GRAVATAR" in messages[0].msg and "MODERATE_ALL" in messages[1].msg
 
+    @override_settings(COMMENTS_PLUGIN={"MODERATOR_EMAILS": "editors@example.com"})
+    def test_e008_moderator_emails_must_be_a_list_not_one_string(self):
+        # A bare string would be read letter by letter: mail to "e", "d", "i", ...
+        assert ids(check_settings()) == ["comments_plugin.E008"]
+
+    @override_settings(COMMENTS_PLUGIN={"MODERATOR_EMAILS": ["a@example.com", 3]})
+    def test_e008_moderator_emails_must_all_be_strings(self):
+        assert ids(check_settings()) == ["comments_plugin.E008"]
+
+    @override_settings(COMMENTS_PLUGIN={"MODERATOR_EMAILS": ("a@example.com",)})
+    def test_a_tuple_of_moderator_emails_is_fine(self):
+        assert check_settings() == []
+
+    def test_e009_site_url_needs_a_scheme_and_host(self):
+        for bad in ("example.com", "/", "ftp://example.com", 42):
+            with override_settings(COMMENTS_PLUGIN={"SITE_URL": bad}):
+                assert ids(check_settings()) == ["comments_plugin.E009"], bad
+        for good in ("", "https://example.com", "http://127.0.0.1:8000/"):
+            with override_settings(COMMENTS_PLUGIN={"SITE_URL": good}):
+                assert check_settings() == [], good
+
     def test_every_switch_checked_is_a_real_setting(self):
         from comments_plugin.checks import BOOL_SETTINGS
         from comments_plugin.conf import DEFAULTS
@@ -139,3 +160,5 @@ class DependencyCheckTests(SimpleTestCase):
             messages = check_dependencies()
         assert ids(messages) == ["comments_plugin.W021"]
         assert messages[0].level == checks.WARNING
+        # The worst of it first: the form rendered without the request has no CSRF token.
+        assert "CSRF" in messages[0].hint

@@ -67,3 +67,19 @@ class SignalsReferenceTests(SimpleTestCase):
         assert "comment_was_posted" in defined
         missing = sorted(defined - documented_headings(read_doc("signals.rst")))
         assert missing == [], f"Document these signals in docs/signals.rst: {missing}"
+
+
+class ReadmeTests(SimpleTestCase):
+    def test_the_readme_installs_every_app_the_models_need(self) -> None:
+        # Comment.user points at the user model: without django.contrib.auth, a project
+        # following the README fails to start.
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        apps = re.search(r"INSTALLED_APPS = \[(.*?)\]", readme, flags=re.DOTALL)
+        assert apps is not None
+        for needed in ("django.contrib.auth", "django.contrib.contenttypes", "comments_plugin"):
+            assert f'"{needed}"' in apps.group(1), needed
+
+    def test_the_readme_urls_snippet_imports_what_it_uses(self) -> None:
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        urls = readme[readme.index("# urls.py") :]
+        assert "from django.urls import include, path" in urls

@@ -81,3 +81,13 @@ class FeedTests(TestCase):
         response = self.client.get(f"/comments/feed/{user_ct.pk}/{user.pk}/")
         assert response.status_code == 404
         assert b"secret-username" not in response.content
+
+    def test_a_comment_has_no_feed_of_its_own(self):
+        # A comment has a page (its permalink), but its str() is its author and text: a
+        # feed for a held or spam comment would publish what only moderators may read.
+        comment_ct = ContentType.objects.get_for_model(self.visible)
+        held = make_comment(self.article, "Private held words", status=Status.PENDING)
+        for comment in (held, self.visible):
+            response = self.client.get(f"/comments/feed/{comment_ct.pk}/{comment.pk}/")
+            assert response.status_code == 404
+            assert b"Private held words" not in response.content

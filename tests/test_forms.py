@@ -92,9 +92,13 @@ class CommentFormTests(TestCase):
         held = make_comment(self.article, status=Status.PENDING)
         spam = make_comment(self.article, status=Status.SPAM)
         assert self.form(parent=here.pk).is_valid()
-        # A held comment can be replied to by its author (who can see it).
-        assert self.form(parent=held.pk).is_valid()
-        for bad in (there, spam):
+        # A held comment can be replied to by its author (who can see it) and nobody else:
+        # a reply would show others that it exists, and an approved reply to it would dangle.
+        own = CommentForm(
+            self.article, data=form_data(self.article, parent=held.pk), pending_ids=[held.pk]
+        )
+        assert own.is_valid(), own.errors
+        for bad in (there, spam, held):
             form = self.form(parent=bad.pk)
             assert not form.is_valid()
             assert form.errors["parent"] == ["The comment you replied to is not on this page."]

@@ -91,6 +91,32 @@ class RenderCommentsTests(TestCase):
         assert "<b>" not in html.replace('<b class="comment-author">', "")
 
 
+class Latin1Tests(TestCase):
+    def test_characters_beyond_latin1_become_character_references(self):
+        assert rendering.latin1_entities("“Tom” & café ☃") == "&#8220;Tom&#8221; & café &#9731;"
+        assert rendering.latin1_entities("plain") == "plain"
+
+    def test_the_list_heading_keeps_an_ascii_page_one_byte_a_character(self):
+        article = Article.objects.create(title="Plain title", slug="plain")
+        make_comment(article, "Words")
+        page = self.client.get("/articles/plain/").content.decode()
+        assert "One response to &#8220;Plain title&#8221;" in page
+        assert max(map(ord, list_of(page))) < 256
+
+
+class PackListTests(TestCase):
+    def test_a_long_list_is_stored_compressed_and_comes_back_the_same(self):
+        html = "<li>" + "Zqmark words é " * 5000 + "</li>"
+        packed = rendering.pack_list(html)
+        assert isinstance(packed, bytes)
+        assert len(packed) < len(html) // 10
+        assert rendering.unpack_list(packed) == html
+
+    def test_a_short_list_is_stored_as_it_is(self):
+        assert rendering.pack_list("<li>short</li>") == "<li>short</li>"
+        assert rendering.unpack_list("<li>short</li>") == "<li>short</li>"
+
+
 class DateFormatterTests(TestCase):
     def test_memoised_pieces_give_what_django_gives(self):
         formats = [
@@ -209,6 +235,17 @@ class ListCacheTests(TestCase):
             key_de = rendering.cached_list_key(1, self.article.pk, "de")
         key_en = rendering.cached_list_key(1, self.article.pk, "en")
         assert key_de != key_en
+
+    def test_a_long_list_is_served_from_its_compressed_copy(self):
+        for i in range(200):
+            make_comment(self.article, f"Long thread words {i} " + "x" * 200)
+        cold, html = self.page()
+        stored = [v for k, v in cache._cache.items() if "comments_plugin:list:" in k]
+        warm, again = self.page()
+        assert warm == cold - 1
+        assert len(stored) == 1 and len(stored[0]) < len(list_of(html)) // 5
+        assert list_of(again) == list_of(html)
+        assert "Long thread words 199" in list_of(again)
 
     @override_settings(COMMENTS_PLUGIN={"PAGE_SIZE": 0})
     def test_with_the_cache_off_nothing_is_stored(self):

@@ -34,6 +34,9 @@ class GibberishFilterTests(SimpleTestCase):
     def test_real_words_with_many_consonants_are_not_mash(self):
         assert codes("The strengths and rhythms of this twelfth chapter") == {}
 
+    def test_letters_held_for_emphasis_are_not_mash(self):
+        assert codes("looooooovvvvvvveeeeee ittttttt") == {}
+
     def test_one_word_repeated_is_caught(self):
         assert codes("buy " * 15 + "now and then more words here please ok") == {
             "repeated_word": 0.5

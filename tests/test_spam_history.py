@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.test import TestCase
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from comments_plugin.spam import Submission, run_pipeline
 from comments_plugin.spam.filters.duplicate import DuplicateFilter
 from comments_plugin.spam.filters.known_spammer import KnownSpammerFilter
 from comments_plugin.spam.filters.trusted import TrustedCommenterFilter
+from comments_plugin.spam.history import HistoryFilter
 from tests.testapp.helpers import make_comment
 from tests.testapp.models import Article
 
@@ -159,3 +161,35 @@ class SharedHistoryTests(TestCase):
         with self.assertNumQueries(1):
             result = run_pipeline(comment, Submission(), filters=filters)
         assert {v.code for v in result.verdicts} == {"spammer_email", "trusted_commenter"}
+
+    def test_a_filter_giving_an_orm_q_joins_the_same_query(self):
+        class SameNameFilter(HistoryFilter):
+            name = "same_name"
+
+            def history_query(self, comment):
+                return Q(author_name=comment.author_name)
+
+            def check_history(self, comment, earlier, submission):
+                names = [r.author_name for r in earlier if r.author_name == comment.author_name]
+                return self.verdict("same_name", len(names))
+
+        filters = [DuplicateFilter(), SameNameFilter()]
+        comment = new(self.article, "a new thought", author_name="Bob")
+        with self.assertNumQueries(1):
+            result = run_pipeline(comment, Submission(), filters=filters)
+        assert [(v.code, v.score) for v in result.verdicts] == [("same_name", 1.0)]
+
+    def test_a_website_is_found_by_the_start_of_its_address(self):
+        make_comment(
+            self.article,
+            "spam",
+            status=Status.SPAM,
+            author_url="https://www.pills.example/buy",
+        )
+        for url, expected in (
+            ("http://pills.example", {"spammer_domain"}),
+            ("https://shop.pills.example/x", {"spammer_domain"}),
+            ("https://pills.example.org", set()),
+        ):
+            comment = new(self.article, "a new thought", author_email="", author_url=url)
+            assert set(codes(KnownSpammerFilter(), comment)) == expected, url

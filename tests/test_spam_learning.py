@@ -47,6 +47,14 @@ class FeatureTests(SimpleTestCase):
         assert {"visit", "visit http", "url:shop.example.com", "url:b.org"} <= feats
         assert {"meta:links1", "meta:author_words", "meta:author_url", "meta:num6"} <= feats
 
+    def test_long_words_share_a_stem(self):
+        assert "stem:subscr" in features("subscribers") & features("Subscribe!")
+
+    def test_a_link_to_a_moment_of_a_video_is_one_feature_not_its_words(self):
+        feats = features("best part https://www.youtube.com/watch?v=abc&t=2m19s")
+        assert "meta:moment_link" in feats
+        assert not {"youtube", "watch", "url:youtube.com"} & feats
+
     def test_author_shape_describes_the_name(self):
         assert author_shape("Ann Baker") == "words"
         assert author_shape("gamer2000") == "handle_digits"
@@ -104,6 +112,13 @@ class LearningFilterTests(TestCase):
             verdict = LearningFilter().check(comment, Submission())
         assert (verdict.code, verdict.score) == ("learned_spam", 3.0)
         assert "clues" in verdict.message
+
+    def test_a_leaning_probability_adds_a_little(self):
+        trained(DatabaseStore())
+        comment = Comment(body="free views, subscribe to my channel http://spam99.com")
+        flt = LearningFilter(LEAN_PROBABILITY=0.5, HOLD_PROBABILITY=1.0, SPAM_PROBABILITY=1.0)
+        verdict = flt.check(comment, Submission())
+        assert (verdict.code, verdict.score) == ("learned_leaning", 0.5)
 
     def test_it_is_silent_on_a_fresh_install(self):
         assert LearningFilter().check(Comment(body="check out my channel"), Submission()) is None

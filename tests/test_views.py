@@ -107,6 +107,19 @@ class PostingTests(TestCase):
         assert response.status_code == 400
         assert "This form has expired." in response.content.decode()
 
+    def test_an_expired_form_gives_the_visitors_text_back_with_a_fresh_token(self):
+        # A tab left open for days: the words written in it must not be lost.
+        with mock.patch("time.time", return_value=time.time() - 3 * 24 * 3600):
+            token = make_token(self.article)
+        response = self.post(token=token, body="Words I took days to write")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Words I took days to write" in html
+        assert "This form has expired." in html
+        fresh = re.search(r'name="token" value="([^"]+)"', html).group(1)
+        assert fresh != token
+        assert self.post(token=fresh).status_code == 302
+
     def test_a_deleted_target_is_a_400(self):
         article = Article.objects.create(title="Gone", slug="gone")
         data = form_data(article)
@@ -285,6 +298,14 @@ class RememberMeTests(TestCase):
         assert 'name="name" value="Ann"' in html or 'value="Ann"' in html
         assert 'value="https://ann.example/"' in html
 
+    def test_over_https_the_cookie_is_sent_back_over_https_only(self):
+        # It carries the e-mail address: never in clear over plain HTTP to an HTTPS site.
+        response = self.client.post(POST_URL, form_data(self.article, remember="on"), secure=True)
+        assert response.cookies[AUTHOR_COOKIE]["secure"]
+        forget_flood_marks()
+        plain = self.client.post(POST_URL, form_data(self.article, remember="on"))
+        assert not plain.cookies[AUTHOR_COOKIE]["secure"]
+
     def test_unticking_the_box_forgets_the_author(self):
         self.client.post(POST_URL, form_data(self.article, remember="on"))
         forget_flood_marks()
@@ -310,6 +331,17 @@ class LoggedInPostingTests(TestCase):
         assert comment.user == self.user
         assert comment.author_name == "Mem Ber"
         assert comment.author_email == "member@example.com"
+
+    def test_a_member_whose_username_is_their_email_is_not_published_by_it(self):
+        # Many sites log people in by e-mail address: USERNAME_FIELD = "email", or usernames
+        # that are addresses. Without a full name, the username must not become the byline.
+        user = get_user_model().objects.create_user("mem.ber@example.org", password="pw")
+        self.client.force_login(user)
+        assert self.client.post(POST_URL, form_data(self.article)).status_code == 302
+        comment = Comment.objects.get()
+        assert "@" not in comment.author_name and comment.author_name
+        self.client.logout()
+        assert "example.org" not in self.client.get("/articles/hello/").content.decode()
 
     def test_the_page_shows_no_name_or_email_fields_to_members(self):
         self.client.force_login(self.user)
@@ -347,6 +379,21 @@ class HeldCommentVisibilityTests(TestCase):
         comment = Comment.objects.get()
         assert author.get(f"/comments/c/{comment.pk}/").status_code == 302
         assert Client().get(f"/comments/c/{comment.pk}/").status_code == 404
+
+    @override_settings(COMMENTS_PLUGIN={"MODERATE_ALL": True})
+    def test_only_its_author_can_reply_to_a_held_comment(self):
+        author = Client()
+        author.post(POST_URL, form_data(self.article))
+        held = Comment.objects.get()
+        # A preview runs the same checks without storing: a stranger must not learn from
+        # it which ids are held comments on this page.
+        stranger = Client().post(POST_URL, form_data(self.article, parent=held.pk, preview="1"))
+        assert stranger.status_code == 400
+        assert "The comment you replied to is not on this page." in stranger.content.decode()
+        forget_flood_marks()
+        response = author.post(POST_URL, form_data(self.article, parent=held.pk))
+        assert response.status_code == 302
+        assert Comment.objects.get(parent=held).status == Status.PENDING
 
     @override_settings(COMMENTS_PLUGIN={"MODERATE_ALL": True})
     def test_without_an_object_url_the_thank_you_page_says_it_is_held(self):
@@ -447,6 +494,12 @@ class AvatarViewTests(TestCase):
         assert response.content.startswith(b"<svg")
         assert "immutable" in response["Cache-Control"]
         assert response["X-Content-Type-Options"] == "nosniff"
+
+    def test_head_requests_are_answered_like_get(self):
+        # Link checkers and caches send HEAD; Django's own read-only views accept it.
+        key = avatars.avatar_key("ann@example.com")
+        assert self.client.head(f"/comments/avatar/{key}.svg").status_code == 200
+        assert self.client.head("/comments/posted/").status_code == 200
 
     def test_a_malformed_key_is_404(self):
         for key in ("ann@example.com", "abc", "Z" * avatars.KEY_LENGTH, uuid.uuid4().hex):

@@ -46,6 +46,9 @@ class Earlier(NamedTuple):
     submitted_at: datetime.datetime
 
 
+_IP = Earlier._fields.index("ip_address")
+
+
 class Condition(NamedTuple):
     """A ``WHERE`` fragment over the comment table's columns, with ``%s`` placeholders."""
 
@@ -101,7 +104,10 @@ class SQL:
         return Condition(f"{self.col(field)} IN ({', '.join(['%s'] * len(values))})", values)
 
     def from_q(self, query: Q) -> Condition:
-        """Compile an ORM ``Q`` (slow: for third-party filters that only give a ``Q``)."""
+        """Compile an ORM ``Q`` on the comment's own columns (no joins) into a condition.
+
+        Slower than writing the SQL: for filters that only implement ``history_query``.
+        """
         from comments_plugin.models import Comment
 
         qs = Comment.objects.using(self.connection.alias).filter(query)
@@ -179,7 +185,8 @@ def earlier_comments(
         if comment.pk is not None:
             where = f"({where}) AND {sql.col('pk')} <> %s"
             params.append(comment.pk)
-        statement = f"{select}{where} ORDER BY {sql.col('submitted_at')} DESC LIMIT {LIMIT}"
+        limit = connection.ops.limit_offset_sql(0, LIMIT)
+        statement = f"{select}{where} ORDER BY {sql.col('submitted_at')} DESC {limit}"
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
             fetched = cursor.fetchall()
@@ -189,8 +196,9 @@ def earlier_comments(
             # Without the ORM's converters, SQLite and MySQL hand datetimes back naive, in UTC.
             if naive_utc and row[-1] is not None and timezone.is_naive(row[-1]):
                 row[-1] = row[-1].replace(tzinfo=datetime.UTC)
-            if row[6] is not None:
-                row[6] = str(row[6])
+            # PostgreSQL's inet may come back as an address object.
+            if row[_IP] is not None:
+                row[_IP] = str(row[_IP])
             rows.append(Earlier(*row))
     submission.cache["history"] = (comment, rows)
     return rows

@@ -1,12 +1,12 @@
 """The local learning classifier: features, token stores and the statistics.
 
-A comment becomes a set of *features* (its words, word pairs, link domains and a few
-``meta:`` features describing its shape). Each feature has been seen in some number of spam
-and ham comments; the counts live in a :class:`TokenStore` (the database for the site, a
-dictionary for ``comments_spam_eval``). Scoring follows Gary Robinson's method as used by
-SpamBayes: each feature gets a smoothed spam probability, the strongest ones are combined
-with Fisher's chi-square test, and the result is a spam probability between 0 and 1 with a
-broad "unsure" middle that the filter maps to "hold".
+A comment becomes a set of *features* (its words, stems of its long words, word pairs, link
+domains and a few ``meta:`` features describing its shape). Each feature has been seen in
+some number of spam and ham comments; the counts live in a :class:`TokenStore` (the
+database for the site, a dictionary for ``comments_spam_eval``). Scoring follows Gary
+Robinson's method as used by SpamBayes: each feature gets a smoothed spam probability, the
+strongest ones are combined with Fisher's chi-square test, and the result is a spam
+probability between 0 and 1 with a broad "unsure" middle that the filter maps to "hold".
 """
 
 from __future__ import annotations
@@ -78,6 +78,9 @@ def features(body: str, author_name: str = "", author_url: str = "") -> set[str]
     ws = [w for w in words(text) if len(w) <= 30]
     for w in ws:
         feats.add(w if not w.isdigit() else f"meta:num{min(len(w), 6)}")
+        if len(w) >= 7 and not w.isdigit():
+            # A crude stem, so "subscribe", "subscribers" and "subscribed" share a clue.
+            feats.add(f"stem:{w[:6]}")
     for a, b in itertools.pairwise(ws):
         feats.add(f"{a} {b}"[:MAX_FEATURE_LENGTH])
     for url in urls:
@@ -89,8 +92,8 @@ def features(body: str, author_name: str = "", author_url: str = "") -> set[str]
             feats.add(f"url:{domain}"[:MAX_FEATURE_LENGTH])
     feats.add(f"meta:links{min(len(urls), 3)}")
     feats.add(f"meta:words{_bucket(len(ws), (1, 4, 11, 31, 101))}")
-    letters = [c for c in body if c.isalpha()]
-    if len(letters) >= 10 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    letters = "".join(filter(str.isalpha, body))
+    if len(letters) >= 10 and sum(map(str.isupper, letters)) > 0.6 * len(letters):
         feats.add("meta:shouting")
     feats.add(f"meta:author_{author_shape(author_name)}")
     if author_url:

@@ -177,8 +177,15 @@ class CommentListNode(TargetNode):
         )
 
 
+#: Stands in for the comments in the rendered ``list.html`` until they are joined in.
+LIST_PLACEHOLDER = mark_safe("<!--comments_plugin:comments-->")
+
+
 class RenderCommentListNode(TargetNode):
-    def value(self, target: models.Model, context: template.Context) -> SafeString:
+    # value() returns a plain ``str``: a node's output goes into the page as it is (only
+    # variables are escaped), and a SafeString of a long list would be one more copy of it.
+
+    def value(self, target: models.Model, context: template.Context) -> str:
         request = context.get("request")
         page = request.GET.get(threads.PAGE_PARAM, "1") if request is not None else "1"
         policy = moderator.policy_for(target)
@@ -201,36 +208,47 @@ class RenderCommentListNode(TargetNode):
                 repr(conf.user_settings),
             )
             if key is not None:
-                html = cache.get(key)
-                if html is not None:
-                    return mark_safe(html)  # stored below from a rendered template
+                cached = cache.get(key)
+                if cached is not None:
+                    return rendering.unpack_list(cached)  # stored below, rendered
         html = self.render_list(target, request, page, max_depth, can_reply)
         if key is not None:
-            cache.set(key, html, conf.LIST_CACHE_TIMEOUT)
+            cache.set(key, rendering.pack_list(html), conf.LIST_CACHE_TIMEOUT)
         return html
 
     def render_list(
         self, target: models.Model, request: Any, page: Any, max_depth: int, can_reply: bool
-    ) -> SafeString:
+    ) -> str:
         thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
         avatar_size = conf.AVATAR_SIZE
         page_query = f"{threads.PAGE_PARAM}={thread_page.page}&" if thread_page.page > 1 else ""
         tmpl = select_template(template_names(target, "list.html"))
-        return tmpl.render(
+        parts: list[str] = []
+
+        def comments_html() -> SafeString:
+            # The markup of every comment (see rendering.py), kept aside: the template gets
+            # a placeholder, and the comments are joined into its output once, below. Going
+            # through the template as one string would copy ten megabytes of a long thread
+            # twice more. A callable, so a template that loops over ``nodes`` itself does
+            # not pay for any of it.
+            if not parts:
+                parts.extend(
+                    rendering.comment_parts(
+                        thread_page.nodes,
+                        can_reply=can_reply,
+                        max_depth=max_depth,
+                        avatar_size=avatar_size,
+                        reply_prefix=f"?{page_query}{REPLY_PARAM}=",
+                    )
+                )
+            return LIST_PLACEHOLDER
+
+        html = tmpl.render(
             {
                 "object": target,
                 "page": thread_page,
                 "nodes": thread_page.nodes,
-                # The same markup as a per-node loop would give, built in Python (see
-                # rendering.py). A callable, so a template that loops over ``nodes`` itself
-                # does not pay for it.
-                "comments_html": lambda: rendering.render_comments(
-                    thread_page.nodes,
-                    can_reply=can_reply,
-                    max_depth=max_depth,
-                    avatar_size=avatar_size,
-                    reply_prefix=f"?{page_query}{REPLY_PARAM}=",
-                ),
+                "comments_html": comments_html,
                 "count": thread_page.count,
                 "page_param": threads.PAGE_PARAM,
                 "can_reply": can_reply,
@@ -241,6 +259,15 @@ class RenderCommentListNode(TargetNode):
             },
             request,
         )
+        if not parts:
+            return html
+        head, found, tail = html.partition(LIST_PLACEHOLDER)
+        if not found or LIST_PLACEHOLDER in tail:
+            # Shown twice, or passed through a filter: put the whole list wherever it is.
+            return html.replace(LIST_PLACEHOLDER, "".join(parts))
+        html = "".join([head, *parts, tail])
+        parts.clear()
+        return html
 
 
 class CommentFormNode(TargetNode):
@@ -291,6 +318,17 @@ def comment_avatar_url(comment: Comment, size: int | None = None) -> str:
 def comment_body(text: str) -> SafeString:
     """Escape a comment body, keep paragraphs and line breaks, link http(s) URLs."""
     return markup.render_body(str(text))
+
+
+@register.filter(is_safe=True)
+def latin1_entities(text: str) -> str:
+    """Characters beyond Latin-1 as numeric character references (``“`` → ``&#8220;``).
+
+    For the list's own text, such as the curly quotes of its heading: one such character
+    makes Python store the whole page with two bytes per character instead of one, which
+    for a long thread is megabytes. Comments themselves are left as they are.
+    """
+    return rendering.latin1_entities(text)
 
 
 @register.simple_tag

@@ -19,12 +19,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from comments_plugin import avatars, operations, threads
 from comments_plugin.conf import conf
 from comments_plugin.exceptions import CommentRejected
-from comments_plugin.forms import BadTarget, CommentForm, read_token
+from comments_plugin.forms import BadTarget, CommentForm, TokenExpired, make_token, read_token
 from comments_plugin.models import Comment, Status
 from comments_plugin.spam import Submission
 from comments_plugin.templatetags.comments_plugin import (
@@ -136,17 +136,27 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         # ("rot13", "hex", "idna"): Django's parser raises instead of refusing it.
         return error_response(request, _("The form could not be read."))
 
-    try:
-        target, _issued = read_token(data.get("token", ""))
-    except BadTarget as exc:
-        return error_response(request, str(exc))
-
     user = (
         request.user
         if getattr(request, "user", None) is not None and request.user.is_authenticated
         else None
     )
-    form = CommentForm(target, data=data, user=user)
+    try:
+        target, _issued = read_token(data.get("token", ""))
+    except TokenExpired as exc:
+        # A tab left open too long: the form again, with the visitor's text and a new token.
+        data = data.copy()
+        data["token"] = make_token(exc.target)
+        form = CommentForm(
+            exc.target, data=data, user=user, pending_ids=threads.pending_ids(request)
+        )
+        form.is_valid()
+        form.add_error(None, str(exc))
+        return render_form_page(request, exc.target, form, status=400)
+    except BadTarget as exc:
+        return error_response(request, str(exc))
+
+    form = CommentForm(target, data=data, user=user, pending_ids=threads.pending_ids(request))
     if not form.is_valid():
         return render_form_page(request, target, form, status=400)
     if "preview" in data and conf.ALLOW_PREVIEW:
@@ -194,8 +204,14 @@ def post_comment(request: HttpRequest) -> HttpResponse:
                 },
                 salt=AUTHOR_SALT,
             )
+            # It holds the e-mail address: an HTTPS site never gets it back over plain HTTP.
             response.set_cookie(
-                AUTHOR_COOKIE, value, max_age=conf.COOKIE_MAX_AGE, httponly=True, samesite="Lax"
+                AUTHOR_COOKIE,
+                value,
+                max_age=conf.COOKIE_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
             )
         elif AUTHOR_COOKIE in request.COOKIES:
             response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
@@ -203,12 +219,12 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def posted(request: HttpRequest) -> HttpResponse:
     return render(request, "comments_plugin/posted.html", {"held": bool(request.GET.get("held"))})
 
 
-@require_GET
+@require_safe
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """Redirect to the comment on its object's page (on the right list page)."""
     comment = get_object_or_404(Comment.objects.select_related("content_type"), pk=pk)
@@ -223,7 +239,7 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(f"{url.split('#', 1)[0]}{query}#comment-{comment.pk}")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=60 * 60 * 24 * 30, immutable=True)
 def avatar(request: HttpRequest, key: str) -> HttpResponse:
     """An identicon for an avatar key (a keyed hash; the address cannot be recovered from it)."""

@@ -27,7 +27,8 @@ class LearningFilter(BaseFilter):
     files. Counts live in :class:`~comments_plugin.models.LearnedToken`, shared by every
     process; classifying a comment costs one query. Until it has learnt ``MIN_MESSAGES`` spam
     and ``MIN_MESSAGES`` ham comments it gives no opinion. A spam probability of at least
-    ``HOLD_PROBABILITY`` scores ``HOLD_SCORE``, of at least ``SPAM_PROBABILITY``
+    ``LEAN_PROBABILITY`` scores ``LEAN_SCORE`` (a little, to tip a comment other filters
+    doubt), of at least ``HOLD_PROBABILITY`` ``HOLD_SCORE``, of at least ``SPAM_PROBABILITY``
     ``SPAM_SCORE``; at most ``HAM_PROBABILITY`` scores ``HAM_SCORE`` (0 by default: the
     classifier may accuse, vouching is left to the trusted-commenter filter).
     """
@@ -98,7 +99,8 @@ class LearningFilter(BaseFilter):
             ordered = (
                 0
                 <= merged["HAM_PROBABILITY"]
-                < merged["HOLD_PROBABILITY"]
+                < merged["LEAN_PROBABILITY"]
+                <= merged["HOLD_PROBABILITY"]
                 <= merged["SPAM_PROBABILITY"]
                 <= 1
             )
@@ -108,7 +110,7 @@ class LearningFilter(BaseFilter):
             errors.append(
                 checks.Error(
                     f"SPAM_FILTERS[{index}] ({cls.__name__}) needs 0 ≤ HAM_PROBABILITY < "
-                    "HOLD_PROBABILITY ≤ SPAM_PROBABILITY ≤ 1.",
+                    "LEAN_PROBABILITY ≤ HOLD_PROBABILITY ≤ SPAM_PROBABILITY ≤ 1.",
                     id="comments_plugin.E015",
                 )
             )

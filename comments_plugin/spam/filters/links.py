@@ -45,7 +45,9 @@ class LinkCountFilter(BaseFilter):
     """Scores links: many of them, links as the whole comment, hidden or paid-for links.
 
     Like WordPress's ``comment_max_links``, ``MAX_LINKS`` links (default 2) or more hold a
-    comment; each link beyond that adds ``EXTRA_LINK_SCORE``. A name such as "Cheap pills at
+    comment; each link beyond that adds ``EXTRA_LINK_SCORE``. Fewer links score
+    ``ONE_LINK_SCORE``, too little to hold a comment alone. Links to a moment of a video
+    (``?t=95``) are quotes and do not count. A name such as "Cheap pills at
     example.com" is an advert, not a name, and scores ``AUTHOR_NAME_SCORE``. A comment that is
     nothing but a link scores ``LINK_ONLY_SCORE``; a link through a shortener (``SHORTENERS``)
     or carrying a referral parameter (``?ref=``, ``?aff=``) scores ``HIDDEN_LINK_SCORE``.

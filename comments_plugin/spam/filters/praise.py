@@ -53,9 +53,13 @@ class GenericPraiseFilter(BaseFilter):
         super().__init__(**options)
         phrases = [*TEMPLATE_PHRASES, *self.options["EXTRA_PHRASES"]]
         self._patterns = [re.compile(rf"\b{p}\b", re.IGNORECASE) for p in phrases]
+        # One pass over the text rules out most comments before each phrase is looked for.
+        self._any = re.compile("|".join(rf"\b(?:{p})\b" for p in phrases), re.IGNORECASE)
 
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
         body = comment.body.replace("\u2019", "'")
+        if not self._any.search(body):
+            return None
         found = [m.group(0) for p in self._patterns if (m := p.search(body))]
         if not found:
             return None

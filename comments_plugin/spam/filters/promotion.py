@@ -57,10 +57,14 @@ class SelfPromotionFilter(BaseFilter):
         super().__init__(**options)
         phrases = [*PROMOTION_PHRASES, *self.options["EXTRA_PHRASES"]]
         self._patterns = [re.compile(rf"\b{p}\b", re.IGNORECASE) for p in phrases]
+        # One pass over the text rules out most comments before each phrase is looked for.
+        self._any = re.compile("|".join(rf"\b(?:{p})\b" for p in phrases), re.IGNORECASE)
 
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
         # One space between words, one kind of apostrophe: the phrases are written so.
         body = _SPACES_RE.sub(" ", comment.body.replace("\u2019", "'"))
+        if not self._any.search(body):
+            return None
         found = [m.group(0) for p in self._patterns if (m := p.search(body))]
         if not found:
             return None
