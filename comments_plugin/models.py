@@ -88,6 +88,10 @@ class Comment(models.Model):
     author_email = models.EmailField(_("email address"), blank=True)
     author_url = models.URLField(_("website"), blank=True)
     body = models.TextField(_("comment"))
+    # Set from the body on save (and by bulk imports): the duplicate filter's index look-up.
+    body_hash = models.CharField(
+        _("body hash"), max_length=64, blank=True, default="", editable=False
+    )
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -122,6 +126,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="cp_comment_queue_idx"),
             models.Index(fields=["author_email"], name="cp_comment_email_idx"),
             models.Index(fields=["ip_address"], name="cp_comment_ip_idx"),
+            # The duplicate filter: the same text, recently.
+            models.Index(fields=["body_hash", "submitted_at"], name="cp_comment_body_idx"),
             # The known-spammer filter looks websites up by prefix ("https://pills.example");
             # PostgreSQL needs the pattern operator class for LIKE 'prefix%' to use it.
             models.Index(
@@ -139,6 +145,15 @@ class Comment(models.Model):
     def __str__(self) -> str:
         body = self.body if len(self.body) <= 50 else self.body[:49] + "…"
         return f"{self.author_name}: {body}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from comments_plugin.spam.analysis import body_hash
+
+        self.body_hash = body_hash(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_hash"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("comments_plugin:permalink", args=[self.pk])

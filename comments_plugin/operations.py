@@ -33,6 +33,7 @@ from comments_plugin.signals import (
     comment_will_be_posted,
 )
 from comments_plugin.spam import Decision, Submission, Verdict, run_pipeline
+from comments_plugin.spam.analysis import body_hash
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -759,6 +760,9 @@ def import_comments(
     ``"spam"``/``"ham"`` for spam and approved comments, so the learning filter learns from
     them; ``announce=True`` also sends ``comment_was_posted``.
     """
+    for comment in comments:
+        # bulk_create skips Comment.save(), which sets it for every other path.
+        comment.body_hash = body_hash(comment.body)
     with transaction.atomic():
         created = Comment.objects.bulk_create(comments)
         ModerationEvent.objects.bulk_create(

@@ -6,6 +6,7 @@ Everything here is a pure function of strings, so filters stay cheap and testabl
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -181,3 +182,9 @@ def normalise_body(text: str) -> str:
     if not text.isascii():
         text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return _SPACES_RE.sub(" ", text.casefold()).strip()
+
+
+def body_hash(text: str) -> str:
+    """A SHA-256 digest of :func:`normalise_body`: equal for texts the duplicate filter calls
+    the same, so the database finds earlier copies with an index instead of comparing texts."""
+    return hashlib.sha256(normalise_body(text).encode()).hexdigest()

@@ -184,6 +184,18 @@ LIST_PLACEHOLDER = mark_safe("<!--comments_plugin:comments-->")
 class RenderCommentListNode(TargetNode):
     # value() returns a plain ``str``: a node's output goes into the page as it is (only
     # variables are escaped), and a SafeString of a long list would be one more copy of it.
+    #
+    # No local variable below holds the list or the comments when its function returns.
+    # select_template() catches TemplateDoesNotExist for the more specific names, and the
+    # tracebacks keep every calling frame, with the locals it ends with, until Python's
+    # cycle collector next runs: a long thread would stay in memory for the rest of the
+    # request and after it.
+
+    def render(self, context: template.Context) -> str:
+        target = self.target.resolve(context)
+        if not isinstance(target, models.Model):
+            return ""
+        return self.value(target, context)
 
     def value(self, target: models.Model, context: template.Context) -> str:
         request = context.get("request")
@@ -211,7 +223,10 @@ class RenderCommentListNode(TargetNode):
                 cached = cache.get(key)
                 if cached is not None:
                     return rendering.unpack_list(cached)  # stored below, rendered
-        html = self.render_list(target, request, page, max_depth, can_reply)
+        return self.store(key, self.render_list(target, request, page, max_depth, can_reply))
+
+    @staticmethod
+    def store(key: str | None, html: str) -> str:
         if key is not None:
             cache.set(key, rendering.pack_list(html), conf.LIST_CACHE_TIMEOUT)
         return html
@@ -224,6 +239,7 @@ class RenderCommentListNode(TargetNode):
         page_query = f"{threads.PAGE_PARAM}={thread_page.page}&" if thread_page.page > 1 else ""
         tmpl = select_template(template_names(target, "list.html"))
         parts: list[str] = []
+        todo = [thread_page.nodes]
 
         def comments_html() -> SafeString:
             # The markup of every comment (see rendering.py), kept aside: the template gets
@@ -231,10 +247,10 @@ class RenderCommentListNode(TargetNode):
             # through the template as one string would copy ten megabytes of a long thread
             # twice more. A callable, so a template that loops over ``nodes`` itself does
             # not pay for any of it.
-            if not parts:
+            if todo:
                 parts.extend(
                     rendering.comment_parts(
-                        thread_page.nodes,
+                        todo.pop(),
                         can_reply=can_reply,
                         max_depth=max_depth,
                         avatar_size=avatar_size,
@@ -259,15 +275,22 @@ class RenderCommentListNode(TargetNode):
             },
             request,
         )
-        if not parts:
-            return html
-        head, found, tail = html.partition(LIST_PLACEHOLDER)
-        if not found or LIST_PLACEHOLDER in tail:
-            # Shown twice, or passed through a filter: put the whole list wherever it is.
-            return html.replace(LIST_PLACEHOLDER, "".join(parts))
-        html = "".join([head, *parts, tail])
-        parts.clear()
+        todo.clear()
+        del thread_page  # see the note at the top of the class
+        return join_list(html, parts)
+
+
+def join_list(html: str, parts: list[str]) -> str:
+    """``html`` (a rendered ``list.html``) with ``parts`` where its placeholder is, joined once."""
+    head, found, tail = html.partition(LIST_PLACEHOLDER)
+    if not found:
         return html
+    if not parts or LIST_PLACEHOLDER in tail:
+        # No comments, or shown twice: the whole list wherever the template put it.
+        return html.replace(LIST_PLACEHOLDER, "".join(parts))
+    joined = "".join([head, *parts, tail])
+    parts.clear()
+    return joined
 
 
 class CommentFormNode(TargetNode):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from comments_plugin.forms import make_token
 from comments_plugin.models import Comment, Status
+from comments_plugin.spam.analysis import body_hash
 
 
 def make_comment(
@@ -77,6 +78,9 @@ def make_thread_tree(target: models.Model, total: int, *, max_depth: int = 5) ->
                 submitted_at=start + datetime.timedelta(minutes=i),
             )
             batch.append((i, comment))
+        for _, comment in batch:
+            # bulk_create skips Comment.save(), which sets it.
+            comment.body_hash = body_hash(comment.body)
         Comment.objects.bulk_create([c for _, c in batch])
         for i, comment in batch:
             stored[i] = comment

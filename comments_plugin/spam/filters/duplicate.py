@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comments_plugin.exceptions import CommentRejected
-from comments_plugin.spam.analysis import normalise_body
+from comments_plugin.spam.analysis import body_hash, normalise_body
 from comments_plugin.spam.base import Submission, Verdict
 from comments_plugin.spam.history import SQL, Condition, Earlier, HistoryFilter
 
@@ -41,17 +41,15 @@ class DuplicateFilter(HistoryFilter):
     def history_sql(self, comment: Comment, sql: SQL) -> Condition | None:
         from comments_plugin.models import Status
 
-        body = comment.body.strip()
-        if not body:
+        if not comment.body.strip():
             return None
-        # The text is compared in SQL (cheap, and usually exact), then normalised in Python.
-        # Statuses listed rather than "not trash", so the (status, submitted_at) index finds
-        # the recent comments and only their texts are compared.
-        live = [Status.PENDING, Status.APPROVED, Status.SPAM]
+        # An equal digest of the normalised text, looked up with the (body_hash, submitted_at)
+        # index; the texts are compared again in check_history. Statuses listed rather than
+        # "not trash", so the condition reads the same as the one in earlier().
         return Condition(
-            f"{sql.col('status')} IN (%s, %s, %s) AND {sql.col('submitted_at')} >= %s "
-            f"AND UPPER({sql.col('body')}) = UPPER(%s)",
-            [*live, sql.when(self.since()), body],
+            f"{sql.col('body_hash')} = %s AND {sql.col('submitted_at')} >= %s "
+            f"AND {sql.col('status')} IN (%s, %s, %s)",
+            [body_hash(comment.body), sql.when(self.since()), Status.PENDING, Status.APPROVED, Status.SPAM],
         )
 
     def since(self) -> datetime.datetime:
