@@ -1,7 +1,7 @@
 # Everyday commands. Only `python3` (3.11+) is needed: the first run creates .venv.
 #   make demo    the example news site on http://127.0.0.1:8000/
 #   make test    the whole test suite (SQLite; DATABASE_URL / CACHE_URL pick real servers)
-#   make lint    ruff check + ruff format --check
+#   make lint    ruff check + ruff format --check (make ruff) and mypy on the package (make mypy)
 #   make docs    the Sphinx docs, warnings as errors
 #   make bench   benchmark figures
 #   make messages  refresh the translation catalogues
@@ -17,7 +17,7 @@ PYTEST_ARGS ?= -q
 DEMO_ADDR ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint docs bench messages install-e2e clean
+.PHONY: help demo test lint ruff mypy docs bench messages install-e2e clean
 
 help:
 	@echo "make demo | test | lint | docs | bench | messages"
@@ -47,12 +47,22 @@ demo: $(STAMP)-demo
 test: $(STAMP)-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Both checks run even when the first fails, so one run reports everything.
+# Every check runs even when an earlier one fails, so one run reports everything.
 lint: $(STAMP)-lint
+	@status=0; \
+	$(MAKE) --no-print-directory ruff || status=1; \
+	$(MAKE) --no-print-directory mypy || status=1; \
+	exit $$status
+
+ruff: $(STAMP)-lint
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(VENV)/bin/ruff format --check . || status=1; \
 	exit $$status
+
+# The settings in pyproject.toml ([tool.mypy], [tool.django-stubs]) load tests.settings.
+mypy: $(STAMP)-lint
+	$(VENV)/bin/mypy comments_plugin
 
 docs: $(STAMP)-docs
 	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html

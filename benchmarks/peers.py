@@ -17,6 +17,11 @@ standard library to start; everything else happens in throw-away virtual environ
 
 Every measurement checks its own result (the page contains every body, 200 posts created
 200 rows, the changelist shows 100 rows) and the script refuses to print figures otherwise.
+The render keeps no page after checking it and collects the test client's garbage after every
+request, so that the peak RSS is that of one render, not of the pages before it.
+
+Set ``BENCH_WORK_DIR`` to use another directory than ``.benchmarks/`` (two runs at once on one
+machine would otherwise delete each other's databases).
 
 The process that runs a measurement re-executes this file inside the app's virtual
 environment with ``--worker``; that half imports Django, the orchestrating half does not.

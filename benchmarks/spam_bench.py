@@ -133,7 +133,9 @@ def main() -> None:
                 submission = Submission(request=request, target=article, token_issued_at=issued)
                 with contextlib.suppress(CommentRejected):
                     run_pipeline(comment, submission)
-        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("N", "45")))
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+            int(os.environ.get("N", "45"))
+        )
         return
     without_history = [f for f in every if not f.needs_database]
     content = [f for f in without_history if f.name != "learning"]

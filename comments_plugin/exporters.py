@@ -20,7 +20,7 @@ from django.db.models import F
 from comments_plugin.models import Comment, Status
 
 #: Status → ``wp:comment_approved``.
-WP_APPROVED = {
+WP_APPROVED: dict[str, str] = {
     Status.APPROVED: "1",
     Status.PENDING: "0",
     Status.SPAM: "spam",

@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from comments_plugin.conf import conf
@@ -37,7 +38,7 @@ class BadTarget(Exception):
 class TokenExpired(BadTarget):
     """The token is genuine but older than ``TOKEN_MAX_AGE``; ``target`` is what it names."""
 
-    def __init__(self, message: str, target: models.Model) -> None:
+    def __init__(self, message: str | Promise, target: models.Model) -> None:
         super().__init__(message)
         self.target = target
 

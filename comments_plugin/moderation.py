@@ -179,7 +179,7 @@ class Moderator:
     def is_registered(self, model: type[models.Model]) -> bool:
         return model in self._registry
 
-    def policy_for(self, obj_or_model: Any) -> CommentPolicy:
+    def policy_for(self, obj_or_model: models.Model | type[models.Model]) -> CommentPolicy:
         model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
         model = getattr(model._meta, "concrete_model", model)
         return self._registry.get(model) or CommentPolicy(model)

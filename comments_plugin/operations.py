@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
     User = AbstractBaseUser | AnonymousUser
 
-DECISION_STATUS = {
+# Statuses typed as str: import_comments() looks a decision up by Comment.status, a plain str.
+DECISION_STATUS: dict[Decision, str] = {
     Decision.APPROVE: Status.APPROVED,
     Decision.HOLD: Status.PENDING,
     Decision.SPAM: Status.SPAM,
@@ -142,6 +143,14 @@ def _summary(verdicts: Iterable[Verdict]) -> str:
     )
 
 
+def _target_of(comment: Comment) -> models.Model:
+    """The object ``comment`` is on; callers pass comments whose object exists."""
+    target = comment.content_object
+    if target is None:
+        raise ValueError(f"The object of comment {comment.pk} does not exist.")
+    return target
+
+
 def post_comment(
     comment: Comment,
     *,
@@ -153,7 +162,7 @@ def post_comment(
     Raises :class:`CommentRejected` when the discussion is closed, a receiver of
     ``comment_will_be_posted`` or a filter refuses it.
     """
-    target = comment.content_object
+    target = _target_of(comment)
     policy = moderator.policy_for(target)
     if not policy.comments_open(target):
         raise CommentRejected(_("Comments are closed."), code="closed", status=403)
@@ -394,7 +403,7 @@ def reply(parent: Comment, body: str, *, user: Any, request: HttpRequest | None 
     Replying to a held comment approves it first, as answering it publishes the question.
     Sends ``comment_was_posted`` like any new comment and writes a ``"reply"`` audit row.
     """
-    target = parent.content_object
+    target = _target_of(parent)
     if parent.status == Status.PENDING:
         approve(
             parent,

@@ -22,7 +22,8 @@ from comments_plugin.moderation import moderator
 try:
     from django.tasks import task
 except ImportError:  # Django < 6.0: the backport
-    from django_tasks import task
+    # The same decorator under another module: mypy sees two definitions of one name.
+    from django_tasks import task  # type: ignore[no-redef]
 
 __all__ = ["notify_author", "notify_moderators"]
 

@@ -167,6 +167,22 @@ class PostCommentTests(TestCase):
             operations.post_comment(self.build(parent=parent))
         assert ctx.exception.code == "too_deep"
 
+    def test_a_comment_on_a_deleted_object_is_refused_before_any_work(self):
+        comment = self.build()
+        comment.content_object = None
+        with self.assertRaisesMessage(ValueError, "does not exist"):
+            operations.post_comment(comment)
+        assert not Comment.objects.exists()
+
+    def test_a_reply_under_a_deleted_object_is_refused_instead_of_left_orphaned(self):
+        parent = make_comment(self.article, status=Status.PENDING)
+        parent.object_pk = "0"
+        with self.assertRaisesMessage(ValueError, "does not exist"):
+            operations.reply(parent, "Thanks", user=None)
+        parent.refresh_from_db()
+        assert parent.status == Status.PENDING
+        assert Comment.objects.count() == 1
+
 
 class PurgeTests(TestCase):
     @classmethod

@@ -35,3 +35,13 @@ class MakefileTests(SimpleTestCase):
         ).stdout
         assert "runserver 127.0.0.1:8765" in dry_run
         assert "8000" not in dry_run
+
+    def test_make_lint_type_checks_the_package_with_the_lint_tools(self):
+        # The package says "Typing :: Typed": mypy with django-stubs runs with ruff in lint.
+        dry_run = subprocess.run(
+            ["make", "-n", "-C", str(ROOT), "lint"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "ruff check ." in dry_run
+        assert "mypy comments_plugin" in dry_run
+        lint_group = " ".join(PYPROJECT["dependency-groups"]["lint"])
+        assert "mypy" in lint_group and "django-stubs" in lint_group

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from comments_plugin import operations, rendering, threads
 from comments_plugin.models import Comment, Status
+from comments_plugin.templatetags import comments_plugin as comments_plugin_tags
 from tests.testapp.helpers import make_comment, make_thread_tree
 from tests.testapp.models import Article
 
@@ -102,6 +103,18 @@ class Latin1Tests(TestCase):
         page = self.client.get("/articles/plain/").content.decode()
         assert "One response to &#8220;Plain title&#8221;" in page
         assert max(map(ord, list_of(page))) < 256
+
+
+class JoinListTests(TestCase):
+    def test_the_comments_go_where_the_template_put_its_placeholder(self):
+        mark = comments_plugin_tags.LIST_PLACEHOLDER
+        parts = ["<li>a</li>", "<li>b</li>"]
+        html = comments_plugin_tags.join_list(f"<ol>{mark}</ol>", list(parts))
+        assert html == "<ol><li>a</li><li>b</li></ol>"
+        twice = comments_plugin_tags.join_list(f"{mark}<hr>{mark}", list(parts))
+        assert twice == "<li>a</li><li>b</li><hr><li>a</li><li>b</li>"
+        assert comments_plugin_tags.join_list(f"<ol>{mark}</ol>", []) == "<ol></ol>"
+        assert comments_plugin_tags.join_list("<p>own loop</p>", []) == "<p>own loop</p>"
 
 
 class PackListTests(TestCase):

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.test import TestCase
 from django.utils import timezone
@@ -11,6 +12,7 @@ from comments_plugin import operations
 from comments_plugin.exceptions import CommentRejected
 from comments_plugin.models import Comment, Status
 from comments_plugin.spam import Submission, run_pipeline
+from comments_plugin.spam.analysis import body_hash
 from comments_plugin.spam.filters.duplicate import DuplicateFilter
 from comments_plugin.spam.filters.known_spammer import KnownSpammerFilter
 from comments_plugin.spam.filters.trusted import TrustedCommenterFilter
@@ -62,6 +64,30 @@ class DuplicateFilterTests(TestCase):
     def test_short_stock_replies_by_different_people_are_fine(self):
         make_comment(self.other, "Thanks!", author_email="someone@example.com")
         assert codes(DuplicateFilter(), new(self.article, "Thanks!")) == {}
+
+    def test_a_copy_with_other_spacing_and_case_is_found_by_its_hash(self):
+        make_comment(self.other, LONG, author_email="someone@example.com")
+        copy = new(self.article, "  " + LONG.upper().replace(" ", "\n  "))
+        assert codes(DuplicateFilter(), copy) == {"duplicate": 3.0}
+
+    def test_the_body_hash_follows_an_edited_body(self):
+        comment = make_comment(self.article, LONG)
+        assert comment.body_hash == body_hash(LONG.lower())
+        comment.body = "Something else entirely, long enough to count."
+        comment.save(update_fields=["body"])
+        comment.refresh_from_db()
+        assert comment.body_hash == body_hash("Something else entirely, long enough to count.")
+
+    def test_imported_comments_are_found_as_duplicates(self):
+        imported = Comment(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_pk=str(self.other.pk),
+            author_name="Someone",
+            body=LONG,
+            status=Status.APPROVED,
+        )
+        operations.import_comments([imported])
+        assert codes(DuplicateFilter(), new(self.article, LONG)) == {"duplicate": 3.0}
 
     def test_old_and_trashed_comments_do_not_count(self):
         old = make_comment(self.other, LONG, author_email="someone@example.com")

@@ -1,3 +1,5 @@
+from unittest import mock
+
 from django.contrib.auth import get_user_model
 from django.test import SimpleTestCase, TestCase, override_settings
 
@@ -11,6 +13,7 @@ from comments_plugin.spam.learning import (
     DatabaseStore,
     MemoryStore,
     author_shape,
+    bump_learning_version,
     features,
     save_counts,
 )
@@ -89,6 +92,31 @@ class DatabaseStoreTests(TestCase):
         with self.assertNumQueries(1):
             counts = DatabaseStore().counts({"casino", "win", "unknown"})
         assert counts == {"casino": (1, 1), "win": (1, 0), MESSAGES: (1, 1)}
+
+    def test_counts_are_kept_in_memory_until_the_next_lesson(self):
+        DatabaseStore().add({"casino"}, "spam", 1)
+        DatabaseStore().counts({"casino"})
+        with self.assertNumQueries(0):
+            assert DatabaseStore().counts({"casino"})["casino"] == (1, 0)
+        DatabaseStore().add({"casino"}, "ham", 1)
+        assert DatabaseStore().counts({"casino"})["casino"] == (1, 1)
+
+    def test_a_lesson_in_another_process_is_seen_through_the_cache(self):
+        DatabaseStore().add({"casino"}, "spam", 1)
+        DatabaseStore().counts({"casino"})
+        # Another process: the row changes and the version in the shared cache moves on,
+        # but this process's own copy is not dropped.
+        LearnedToken.objects.filter(token="casino").update(ham_count=5)
+        with mock.patch("comments_plugin.spam.learning.forget_counts"):
+            bump_learning_version()
+        assert DatabaseStore().counts({"casino"})["casino"] == (1, 5)
+
+    def test_a_table_larger_than_memory_tokens_is_queried_for_each_comment(self):
+        DatabaseStore().add({"casino", "win"}, "spam", 1)
+        store = DatabaseStore(memory_tokens=2)
+        store.counts({"casino"})
+        with self.assertNumQueries(1):
+            assert store.counts({"casino", "poker"}) == {"casino": (1, 0), MESSAGES: (1, 0)}
 
     def test_counts_never_go_below_zero(self):
         DatabaseStore().add({"x"}, "spam", -1)

@@ -1,3 +1,4 @@
+import html
 import re
 import time
 import uuid
@@ -27,8 +28,9 @@ def forget_flood_marks() -> None:
     cache.clear()
 
 
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", strip_tags(html)).strip()
+def text_of(markup: str) -> str:
+    """The visible text of ``markup`` with whitespace collapsed (entities decoded)."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(markup))).strip()
 
 
 class PostingTests(TestCase):

@@ -232,7 +232,8 @@ def clean_ip(value: str | None) -> str | None:
 def clip(value: str | None, model_field: str) -> str:
     """``value`` stripped and cut to the column's length (names longer than 100 do exist)."""
     value = (value or "").strip()
-    max_length = Comment._meta.get_field(model_field).max_length
+    column = Comment._meta.get_field(model_field)
+    max_length = column.max_length if isinstance(column, models.Field) else None
     return value[:max_length] if max_length else value
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from comments_plugin.exceptions import CommentRejected
-from comments_plugin.spam.analysis import normalise_body
+from comments_plugin.spam.analysis import body_hash, normalise_body
 from comments_plugin.spam.base import BaseFilter, Decision, Submission, Verdict
 from comments_plugin.spam.datasets import LabelledComment
 from comments_plugin.spam.filters.duplicate import DuplicateFilter
@@ -116,7 +116,7 @@ class MemoryDuplicateFilter(DuplicateFilter):
         row = Earlier(
             0, comment.content_type_id, str(comment.object_pk), comment.author_name,
             comment.author_email, comment.author_url, None, None, comment.body, "",
-            timezone.now(),
+            timezone.now(), body_hash(comment.body),
         )  # fmt: skip
         self.seen.setdefault(normalise_body(comment.body), []).append(row)
 

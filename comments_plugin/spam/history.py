@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.conf import settings
 from django.db import connections, router
 from django.db.models import Q
-from django.utils import timezone
 
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
@@ -44,9 +43,12 @@ class Earlier(NamedTuple):
     body: str
     status: str
     submitted_at: datetime.datetime
+    #: :func:`~comments_plugin.spam.analysis.body_hash` of the body.
+    body_hash: str
 
 
 _IP = Earlier._fields.index("ip_address")
+_SUBMITTED_AT = Earlier._fields.index("submitted_at")
 
 
 class Condition(NamedTuple):
@@ -178,6 +180,8 @@ def earlier_comments(
     sql, select = _prepare(connection)
     peers = [f for f in submission.cache.get("filters", ()) if isinstance(f, HistoryFilter)]
     conditions = [c for f in (peers or [asking]) if (c := f.history_sql(comment, sql))]
+    # Two filters asking for the same rows (the same e-mail address) ask once.
+    conditions = list({(c.sql, tuple(c.params)): c for c in conditions}.values())
     rows: list[Earlier] = []
     if conditions:
         where = " OR ".join(f"({c.sql})" for c in conditions)
@@ -194,10 +198,11 @@ def earlier_comments(
         for row in fetched:
             row = list(row)
             # Without the ORM's converters, SQLite and MySQL hand datetimes back naive, in UTC.
-            if naive_utc and row[-1] is not None and timezone.is_naive(row[-1]):
-                row[-1] = row[-1].replace(tzinfo=datetime.UTC)
+            submitted_at = row[_SUBMITTED_AT]
+            if naive_utc and submitted_at is not None and submitted_at.tzinfo is None:
+                row[_SUBMITTED_AT] = submitted_at.replace(tzinfo=datetime.UTC)
             # PostgreSQL's inet may come back as an address object.
-            if row[_IP] is not None:
+            if row[_IP] is not None and not isinstance(row[_IP], str):
                 row[_IP] = str(row[_IP])
             rows.append(Earlier(*row))
     submission.cache["history"] = (comment, rows)

@@ -12,11 +12,17 @@ probability between 0 and 1 with a broad "unsure" middle that the filter maps to
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import re
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.core.cache import cache
 
 from comments_plugin.spam.analysis import (
     URL_RE,
@@ -29,6 +35,8 @@ from comments_plugin.spam.analysis import (
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
+
+logger = logging.getLogger("comments_plugin.spam")
 
 SPAM = "spam"
 HAM = "ham"
@@ -139,15 +147,109 @@ class MemoryStore:
             value[index] = max(0, value[index] + delta)
 
 
+#: Bumped in Django's cache whenever the counts change, so every process sharing the cache
+#: reloads its copy of them on its next comment.
+VERSION_KEY = "comments_plugin:spam:learning_version"
+#: Up to this many learned features are kept in memory by each process (about 15 MB); a
+#: larger table is queried for every comment instead.
+MEMORY_TOKENS = 100_000
+
+_lock = threading.Lock()
+# Per database alias: (version, counts or None when the table is too large to hold).
+_snapshots: dict[str, tuple[Any, dict[str, tuple[int, int]] | None]] = {}
+
+
+def bump_learning_version() -> None:
+    """Tell every process the counts changed (now, and again once the transaction commits,
+    so no process keeps counts it read before the commit)."""
+    from django.db import transaction
+
+    forget_counts()
+    _bump_cache()
+    transaction.on_commit(_bump_cache)
+
+
+def _bump_cache() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        # Absent (first lesson, or evicted): any new value makes other processes reload.
+        cache.set(VERSION_KEY, time.time_ns(), None)
+    except Exception:
+        # Learning must work with the cache down; processes then reload every minute.
+        logger.warning("Cache unavailable; could not announce the lesson.", exc_info=True)
+
+
+def forget_counts() -> None:
+    """Drop this process's copy of the learned counts (tests; after a lesson)."""
+    with _lock:
+        _snapshots.clear()
+
+
+def _current_version() -> Any:
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            # Never trust "no version": the cache may have been cleared after a lesson.
+            cache.add(VERSION_KEY, time.time_ns(), None)
+            version = cache.get(VERSION_KEY)
+    except Exception:
+        logger.warning(
+            "Cache unavailable; learned counts are reloaded every minute.", exc_info=True
+        )
+        version = ("no cache", int(time.monotonic() // 60))
+    return version
+
+
 class DatabaseStore:
-    """Counts in :class:`~comments_plugin.models.LearnedToken`, shared by every process."""
+    """Counts in :class:`~comments_plugin.models.LearnedToken`, shared by every process.
+
+    Each process keeps a copy of the table while it has at most ``memory_tokens`` rows, so
+    classifying costs no query; a lesson anywhere bumps a version in Django's cache and every
+    process reloads on its next comment. A larger table is queried for every comment.
+    """
+
+    def __init__(self, *, memory_tokens: int = MEMORY_TOKENS) -> None:
+        self.memory_tokens = memory_tokens
 
     def counts(self, feats: Iterable[str]) -> dict[str, tuple[int, int]]:
+        names = [*feats, MESSAGES]
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            return {name: snapshot[name] for name in names if name in snapshot}
+        return self._query(names)
+
+    def _snapshot(self) -> dict[str, tuple[int, int]] | None:
         from django.db import connections, router
 
         from comments_plugin.models import LearnedToken
 
-        names = [*feats, MESSAGES]
+        if self.memory_tokens <= 0:
+            return None
+        alias = router.db_for_read(LearnedToken)
+        version = _current_version()
+        snapshot = _snapshots.get(alias)
+        if snapshot is None or snapshot[0] != version:
+            with _lock:
+                snapshot = _snapshots.get(alias)
+                if snapshot is None or snapshot[0] != version:
+                    connection = connections[alias]
+                    table = connection.ops.quote_name(LearnedToken._meta.db_table)
+                    limit = connection.ops.limit_offset_sql(0, self.memory_tokens + 1)
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"SELECT token, spam_count, ham_count FROM {table} {limit}")
+                        rows = cursor.fetchall()
+                    counts = None
+                    if len(rows) <= self.memory_tokens:
+                        counts = {token: (spam, ham) for token, spam, ham in rows}
+                    snapshot = _snapshots[alias] = (version, counts)
+        return snapshot[1]
+
+    def _query(self, names: list[str]) -> dict[str, tuple[int, int]]:
+        from django.db import connections, router
+
+        from comments_plugin.models import LearnedToken
+
         # Plain SQL: this runs for every comment, and building the ORM query cost more than
         # running it. Chunked under SQLite's 999-parameter limit of older versions.
         connection = connections[router.db_for_read(LearnedToken)]
@@ -183,6 +285,7 @@ class DatabaseStore:
             LearnedToken.objects.filter(token__in=names).update(
                 **{column: Greatest(F(column) + delta, 0)}
             )
+            bump_learning_version()
 
 
 def save_counts(data: dict[str, list[int]]) -> None:
@@ -203,6 +306,7 @@ def save_counts(data: dict[str, list[int]]) -> None:
                 row.spam_count += data[row.token][0]
                 row.ham_count += data[row.token][1]
             LearnedToken.objects.bulk_update(rows, ["spam_count", "ham_count"])
+        bump_learning_version()
 
 
 def _chi2q(x2: float, v: int) -> float:
@@ -248,24 +352,33 @@ class Classifier:
         nspam, nham = counts.get(MESSAGES, (0, 0))
         if nspam < self.min_messages or nham < self.min_messages:
             return Classification(probability=0.5, trained=False)
-        clues = []
+        # Runs for every comment: attribute look-ups hoisted out of the loop.
+        strength, prior = self.strength, self.strength * self.unknown
+        min_strength = self.min_strength
+        ranked = []
         for feat in feats:
-            spam, ham = counts.get(feat, (0, 0))
+            found = counts.get(feat)
+            if found is None:
+                continue
+            spam, ham = found
             total = spam + ham
             if not total:
                 continue
             spam_ratio = min(spam / nspam, 1.0)
             ham_ratio = min(ham / nham, 1.0)
             prob = spam_ratio / (spam_ratio + ham_ratio)
-            prob = (self.strength * self.unknown + total * prob) / (self.strength + total)
-            if abs(prob - 0.5) >= self.min_strength:
-                clues.append((feat, prob))
-        clues.sort(key=lambda item: abs(item[1] - 0.5), reverse=True)
-        clues = clues[: self.max_clues]
+            prob = (prior + total * prob) / (strength + total)
+            distance = abs(prob - 0.5)
+            if distance >= min_strength:
+                ranked.append((distance, feat, prob))
+        # Strongest first (a stable sort: ties keep the order the features came in).
+        ranked.sort(key=itemgetter(0), reverse=True)
+        clues = [(feat, prob) for _distance, feat, prob in ranked[: self.max_clues]]
         if not clues:
             return Classification(probability=0.5, clues=[])
-        spam_log = sum(math.log(max(1.0 - p, 1e-200)) for _, p in clues)
-        ham_log = sum(math.log(max(p, 1e-200)) for _, p in clues)
+        log = math.log
+        spam_log = sum([log(max(1.0 - p, 1e-200)) for _, p in clues])
+        ham_log = sum([log(max(p, 1e-200)) for _, p in clues])
         n = 2 * len(clues)
         spamminess = 1.0 - _chi2q(-2.0 * spam_log, n)
         hamminess = 1.0 - _chi2q(-2.0 * ham_log, n)

@@ -145,10 +145,10 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         target, _issued = read_token(data.get("token", ""))
     except TokenExpired as exc:
         # A tab left open too long: the form again, with the visitor's text and a new token.
-        data = data.copy()
-        data["token"] = make_token(exc.target)
+        renewed = data.copy()
+        renewed["token"] = make_token(exc.target)
         form = CommentForm(
-            exc.target, data=data, user=user, pending_ids=threads.pending_ids(request)
+            exc.target, data=renewed, user=user, pending_ids=threads.pending_ids(request)
         )
         form.is_valid()
         form.add_error(None, str(exc))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -45,8 +45,11 @@ class Command(BaseCommand):
         if options["status"]:
             queryset = queryset.filter(status__in=options["status"])
         path = options["output"]
+        # The stream under self.stdout, whose write() would end every chunk with a newline.
+        # (django-stubs does not declare OutputWrapper._out.)
+        stdout = cast(TextIO, self.stdout._out)
         try:
-            out = open(path, "w", encoding="utf-8") if path else self.stdout._out  # noqa: SIM115
+            out = open(path, "w", encoding="utf-8") if path else stdout  # noqa: SIM115
         except OSError as exc:
             raise CommandError(
                 _("Cannot write %(path)s: %(error)s") % {"path": path, "error": exc.strerror}

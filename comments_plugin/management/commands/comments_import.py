@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import zoneinfo
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
@@ -105,7 +105,10 @@ class Command(BaseCommand):
             or (None if importer.targets_known or model else conf.IMPORT_RESOLVER),
             targets_known=importer.targets_known,
         )
-        progress = Progress(self.stderr._out, total=importer.bytes_total, enabled=verbosity > 0)
+        # The stream under self.stderr, whose write() would end every redraw with a newline.
+        # (django-stubs does not declare OutputWrapper._out.)
+        stderr = cast(TextIO, self.stderr._out)
+        progress = Progress(stderr, total=importer.bytes_total, enabled=verbosity > 0)
         started = time.monotonic()
         with transaction.atomic():
             try:

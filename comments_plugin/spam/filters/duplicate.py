@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -49,13 +48,19 @@ class DuplicateFilter(HistoryFilter):
         return Condition(
             f"{sql.col('body_hash')} = %s AND {sql.col('submitted_at')} >= %s "
             f"AND {sql.col('status')} IN (%s, %s, %s)",
-            [body_hash(comment.body), sql.when(self.since()), Status.PENDING, Status.APPROVED, Status.SPAM],
+            [
+                body_hash(comment.body),
+                sql.when(self.since()),
+                Status.PENDING,
+                Status.APPROVED,
+                Status.SPAM,
+            ],
         )
 
     def since(self) -> datetime.datetime:
         return timezone.now() - datetime.timedelta(days=self.options["WINDOW_DAYS"])
 
-    def earlier(self, comment: Comment, rows: list[Earlier]) -> Iterable[Earlier]:
+    def earlier(self, comment: Comment, rows: list[Earlier]) -> list[Earlier]:
         """Recent comments with the same text (``comments_spam_eval`` looks in memory)."""
         from comments_plugin.models import Status
 
@@ -68,10 +73,12 @@ class DuplicateFilter(HistoryFilter):
         body = normalise_body(comment.body)
         if not body:
             return None
+        recent = self.earlier(comment, rows)
+        digest = body_hash(comment.body) if recent else ""
         elsewhere = 0
         here: set[str] = set()
-        for row in self.earlier(comment, rows):
-            if normalise_body(row.body) != body:
+        for row in recent:
+            if row.body_hash != digest:
                 continue
             # str(): assigning content_object leaves the target's own pk type in object_pk.
             same_object = (row.content_type_id, str(row.object_pk)) == (

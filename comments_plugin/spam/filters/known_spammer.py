@@ -108,14 +108,16 @@ class KnownSpammerFilter(HistoryFilter):
     ) -> list[Verdict]:
         from comments_plugin.models import Status
 
-        email = comment.author_email.strip()
-        domains = self._domains(comment)
         since = self._since()
         rows = [
             (r.author_email, r.ip_address, r.author_url)
             for r in earlier
             if r.status == Status.SPAM and r.submitted_at >= since
         ]
+        if not rows:
+            return []
+        email = comment.author_email.strip()
+        domains = self._domains(comment)
         verdicts = []
         if email and any(e.casefold() == email.casefold() for e, _ip, _url in rows):
             verdicts.append(

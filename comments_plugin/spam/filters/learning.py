@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 from comments_plugin.spam.learning import (
     HAM,
+    MEMORY_TOKENS,
     SPAM,
     Classifier,
     DatabaseStore,
@@ -25,7 +26,8 @@ class LearningFilter(BaseFilter):
     Every "spam" and "not spam" decision (see :func:`~comments_plugin.spam.pipeline.
     label_for_change`) teaches it; ``manage.py comments_spam_train`` teaches it from labelled
     files. Counts live in :class:`~comments_plugin.models.LearnedToken`, shared by every
-    process; classifying a comment costs one query. Until it has learnt ``MIN_MESSAGES`` spam
+    process; each process holds a copy of up to ``MEMORY_TOKENS`` of them (reloaded after a
+    lesson), so classifying a comment costs no query (one query with a larger table). Until it has learnt ``MIN_MESSAGES`` spam
     and ``MIN_MESSAGES`` ham comments it gives no opinion. A spam probability of at least
     ``LEAN_PROBABILITY`` scores ``LEAN_SCORE`` (a little, to tip a comment other filters
     doubt), of at least ``HOLD_PROBABILITY`` ``HOLD_SCORE``, of at least ``SPAM_PROBABILITY``
@@ -44,15 +46,13 @@ class LearningFilter(BaseFilter):
         "HOLD_SCORE": 1.0,
         "SPAM_SCORE": 3.0,
         "HAM_SCORE": 0.0,
+        "MEMORY_TOKENS": MEMORY_TOKENS,
     }
 
     def __init__(self, *, store: TokenStore | None = None, **options: Any) -> None:
         super().__init__(**options)
-        self.store: TokenStore = store or DatabaseStore()
-
-    @property
-    def classifier(self) -> Classifier:
-        return Classifier(self.store, min_messages=self.options["MIN_MESSAGES"])
+        self.store: TokenStore = store or DatabaseStore(memory_tokens=self.options["MEMORY_TOKENS"])
+        self.classifier = Classifier(self.store, min_messages=self.options["MIN_MESSAGES"])
 
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
         result = self.classifier.classify(comment_features(comment))
