@@ -160,6 +160,8 @@ class DateFormatterTests(TestCase):
 
 
 CACHED = {"PAGE_SIZE": 0, "LIST_CACHE_TIMEOUT": 300}
+# Tests that look into the stored entries, whatever cache the suite runs with (CACHE_URL).
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def list_of(page: str) -> str:
@@ -249,7 +251,9 @@ class ListCacheTests(TestCase):
         key_en = rendering.cached_list_key(1, self.article.pk, "en")
         assert key_de != key_en
 
+    @override_settings(CACHES=LOCMEM)
     def test_a_long_list_is_served_from_its_compressed_copy(self):
+        cache.clear()
         for i in range(200):
             make_comment(self.article, f"Long thread words {i} " + "x" * 200)
         cold, html = self.page()
@@ -260,8 +264,9 @@ class ListCacheTests(TestCase):
         assert list_of(again) == list_of(html)
         assert "Long thread words 199" in list_of(again)
 
-    @override_settings(COMMENTS_PLUGIN={"PAGE_SIZE": 0})
+    @override_settings(COMMENTS_PLUGIN={"PAGE_SIZE": 0}, CACHES=LOCMEM)
     def test_with_the_cache_off_nothing_is_stored(self):
+        cache.clear()
         self.page()
         assert rendering.cached_list_key(1, self.article.pk) is None
         assert not [k for k in cache._cache if "comments_plugin:list" in k]

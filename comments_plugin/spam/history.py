@@ -12,7 +12,7 @@ fragments: building it with the ORM cost several times more than running it.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.conf import settings
 from django.db import connections, router
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import Field
 
     from comments_plugin.models import Comment
 
@@ -72,9 +73,11 @@ class SQL:
             from comments_plugin.models import Comment
 
             meta = Comment._meta
-            column = self._columns[field] = self.connection.ops.quote_name(
-                meta.pk.column if field == "pk" else meta.get_field(field).column
+            # Only concrete fields of the comment are asked for, never a reverse relation.
+            model_field = cast(
+                "Field[Any, Any]", meta.pk if field == "pk" else meta.get_field(field)
             )
+            column = self._columns[field] = self.connection.ops.quote_name(str(model_field.column))
         return column
 
     def when(self, value: datetime.datetime) -> Any:

@@ -213,11 +213,13 @@ class DatabaseStore:
         self.memory_tokens = memory_tokens
 
     def counts(self, feats: Iterable[str]) -> dict[str, tuple[int, int]]:
-        names = [*feats, MESSAGES]
         snapshot = self._snapshot()
-        if snapshot is not None:
-            return {name: snapshot[name] for name in names if name in snapshot}
-        return self._query(names)
+        if snapshot is None:
+            return self._query([*feats, MESSAGES])
+        found = {name: value for name in feats if (value := snapshot.get(name)) is not None}
+        if MESSAGES in snapshot:
+            found[MESSAGES] = snapshot[MESSAGES]
+        return found
 
     def _snapshot(self) -> dict[str, tuple[int, int]] | None:
         from django.db import connections, router

@@ -175,8 +175,9 @@ def run_pipeline(
     for flt in filters:
         if flt.needs_request and (submission.offline or submission.request is None):
             continue
-        verdicts.extend(run_filter(flt, comment, submission))
-        if any(v.discard for v in verdicts):
+        given = run_filter(flt, comment, submission)
+        verdicts.extend(given)
+        if any(v.discard for v in given):
             break
     comment_spam_checked.send(
         sender=Comment,
