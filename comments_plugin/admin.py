@@ -170,7 +170,8 @@ def row_words() -> dict[str, str]:
         words = {
             "in_response_to": gettext("In response to {}"),
             "reply_to": gettext("reply to {}"),
-            "select": gettext("Select this object for an action - {}"),
+            # Escaped as a whole: it goes into an attribute, as Django's widget escapes it.
+            "select": escape(gettext("Select this object for an action - {}")),
             "from_address": escape(gettext("Comments from this address")),
             "reply": escape(gettext("Reply")),
             "your_reply": escape(gettext("Your reply")),
@@ -733,7 +734,16 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponse(status=404)
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # What Django's change view says (its own message, word for word, so its
+            # translations apply), then back to the list the button was on: a comment
+            # deleted meanwhile is no error.
+            message = "%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"  # noqa: RUF001
+            self.message_user(
+                request,
+                gettext(message) % {"name": self.opts.verbose_name, "key": unquote(object_id)},
+                messages.WARNING,
+            )
+            return self._redirect_back(request)
         if action == "reply":
             # The button is only on published and held comments: a reply published under
             # spam or trash, or on a deleted page, would be an orphan.

@@ -21,6 +21,7 @@ DEFAULT_SPAM_FILTERS: list[dict[str, Any]] = [
     {"NAME": "comments_plugin.spam.filters.flood.FloodFilter"},
     {"NAME": "comments_plugin.spam.filters.links.LinkCountFilter"},
     {"NAME": "comments_plugin.spam.filters.script.UnexpectedScriptFilter"},
+    {"NAME": "comments_plugin.spam.filters.author.AuthorNameFilter"},
     {"NAME": "comments_plugin.spam.filters.gibberish.GibberishFilter"},
     {"NAME": "comments_plugin.spam.filters.praise.GenericPraiseFilter"},
     {"NAME": "comments_plugin.spam.filters.promotion.SelfPromotionFilter"},

@@ -84,9 +84,14 @@ def _notify_author(comment: Any, request: Any) -> None:
 
 
 def _comment_list_changed(*, instance: Any = None, comment: Any = None, **kwargs: Any) -> None:
+    from comments_plugin.models import Status
     from comments_plugin.rendering import bump_list_version
 
     changed = comment if comment is not None else instance
+    if kwargs.get("created") and changed.status != Status.APPROVED:
+        # A new held or spam comment shows to nobody the cache serves (its author bypasses
+        # the cache): keeping the lists warm is what a flood of spam must not undo.
+        return
     bump_list_version(changed.content_type_id, changed.object_pk)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -102,7 +103,8 @@ def comment_parts(
     awaiting = escape(gettext("Your comment is awaiting moderation."))
     reply_label = escape(gettext("Reply"))
     report_label = escape(gettext("Report"))
-    reply_to = gettext("Reply to %(name)s")
+    # Escaped too: it goes into an attribute, where a translation's own quote would end it.
+    reply_to = escape(gettext("Reply to %(name)s"))
     reply_prefix = escape(reply_prefix)
     flag_head, flag_tail = _url_parts("comments_plugin:flag")
     size = str(avatar_size)
@@ -126,7 +128,8 @@ def comment_parts(
         when = c.submitted_at
         if use_tz is not None and when.tzinfo is not None and not (utc and when.tzinfo is UTC):
             when = when.astimezone(use_tz)
-        if c.author_url:
+        # build_nodes() blanks any other address; checked again here for other callers.
+        if c.author_url and markup.is_web_url(c.author_url):
             author = (
                 f'<a href="{escape(c.author_url)}" rel="nofollow ugc noopener" class="url">'
                 f"{name}</a>"
@@ -141,8 +144,7 @@ def comment_parts(
         # The stored depth, not the shown one: a reply hung higher up because its parent
         # is hidden is still too deep to answer (tests/test_templatetags.py DepthTests).
         if can_reply and not pending and c.depth < max_depth:
-            # Like {% blocktranslate %}: the name is escaped, the translation is not.
-            label = reply_to % {"name": name}
+            label = reply_to % {"name": name}  # both escaped above
             reply = (
                 f'<div class="reply"><a rel="nofollow" class="comment-reply-link" '
                 f'href="{reply_prefix}{pk}#respond" data-comment-id="{pk}" '
@@ -249,7 +251,9 @@ def _aware(nodes: Sequence[Node]) -> bool:
 
 def _body_html(body: str) -> str:
     """``markup.render_body``, skipping its regular expressions for the common one-line text."""
-    if "\n" in body or "\r" in body or "://" in body:
+    # isprintable() is False for newlines and for the control characters render_body()
+    # strips (and for a few harmless ones, which then just take the slower path).
+    if "://" in body or not body.isprintable():
         return markup.render_body(body)
     return f"<p>{escape(body)}</p>" if body.strip() else ""
 
@@ -280,15 +284,38 @@ def pack_list(html: str) -> str | bytes:
     return zlib.compress(html.encode(), 1)
 
 
-def unpack_list(value: str | bytes) -> str:
-    """The HTML :func:`pack_list` stored."""
+def unpack_list(value: Any) -> str | None:
+    """The HTML :func:`pack_list` stored; ``None`` for a miss or an entry that does not decode.
+
+    A truncated or foreign value under the key (another release's format, a cache shared
+    with something else) is a miss to render again, not an error on the page.
+    """
+    if isinstance(value, str):
+        return value
     if isinstance(value, bytes):
-        return zlib.decompress(value).decode()
-    return value
+        try:
+            return zlib.decompress(value).decode()
+        except (zlib.error, UnicodeDecodeError):
+            return None
+    return None
+
+
+#: Primary keys that go into a cache key as they are; any other is hashed. Memcached
+#: refuses keys with spaces or control characters and keys over 250 bytes, and a
+#: ``CharField`` primary key may hold either.
+_PLAIN_PK = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
+
+
+def _pk_part(object_pk: Any) -> str:
+    text = str(object_pk)
+    if _PLAIN_PK.match(text):
+        return text
+    # "~" is not in _PLAIN_PK, so a hashed key never equals a plain one.
+    return "~" + hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _version_key(content_type_id: int, object_pk: str) -> str:
-    return f"comments_plugin:list-version:{content_type_id}:{object_pk}"
+    return f"comments_plugin:list-version:{content_type_id}:{_pk_part(object_pk)}"
 
 
 def bump_list_version(content_type_id: int, object_pk: Any) -> None:
@@ -321,4 +348,4 @@ def cached_list_key(content_type_id: int, object_pk: Any, *parts: Any) -> str | 
         cache.add(key, version, None)
         version = cache.get(key, version)
     digest = hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
-    return f"comments_plugin:list:{content_type_id}:{object_pk}:{version}:{digest}"
+    return f"comments_plugin:list:{content_type_id}:{_pk_part(object_pk)}:{version}:{digest}"

@@ -147,7 +147,12 @@ def remember_pending(request: HttpRequest, response: HttpResponse, comment_id: i
     ids = ([comment_id, *ids])[:PENDING_LIMIT]
     value = signing.get_cookie_signer(salt=PENDING_SALT).sign(".".join(map(str, ids)))
     response.set_cookie(
-        PENDING_COOKIE, value, max_age=conf.COOKIE_MAX_AGE, httponly=True, samesite="Lax"
+        PENDING_COOKIE,
+        value,
+        max_age=conf.COOKIE_MAX_AGE,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
     )
 
 
@@ -264,14 +269,17 @@ def load_page(
 
     # Paged by top-level thread: the root ids first (one small column), then every comment
     # on this page's threads. Always the same two queries, so the query count does not
-    # depend on how many comments or pages there are.
+    # depend on how many comments or pages there are. A visible reply whose thread root is
+    # hidden (held after readers reported it, say) is shown top-level by build_nodes(), so
+    # its thread counts too, placed by its first visible comment: without it, replies
+    # published long ago would vanish from every page when the comment they answer is held.
+    heads = base.filter(Q(parent__isnull=True) | ~Q(thread__status=Status.APPROVED))
+    order = ("-submitted_at", "-pk") if newest_first else ("submitted_at", "pk")
     root_ids = list(
-        Comment.objects.filter(where, parent__isnull=True)
-        .filter(visible)
-        .order_by(
-            "-submitted_at" if newest_first else "submitted_at", "-pk" if newest_first else "pk"
+        dict.fromkeys(
+            thread_id or pk
+            for pk, thread_id in heads.order_by(*order).values_list("pk", "thread_id")
         )
-        .values_list("pk", flat=True)
     )
     thread_count = len(root_ids)
     num_pages = max(1, -(-thread_count // page_size))

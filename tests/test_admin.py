@@ -753,6 +753,35 @@ class RowMarkupTests(AdminTestCase):
         django_s = comments_admin.admin.ModelAdmin.action_checkbox(model_admin, comment)
         assert ours == django_s
 
+    def test_a_translation_with_quotes_stays_inside_the_checkbox_label(self):
+        # Django's own column trusts the translation inside the attribute (format_html);
+        # ours escapes it, so a translator's quote cannot end the attribute.
+        from unittest import mock
+
+        def gettext(message: str) -> str:
+            return message.replace("Select this object", 'Select "this" object')
+
+        model_admin = comments_admin.CommentAdmin(Comment, comments_admin.admin.site)
+        comment = make_comment(self.article, "Words")
+        comments_admin._row_words.clear()
+        self.addCleanup(comments_admin._row_words.clear)
+        with mock.patch.object(comments_admin, "gettext", gettext):
+            html = model_admin.action_checkbox(comment)
+        assert 'aria-label="Select &quot;this&quot; object for an action - Ann: Words">' in html
+
     def test_truncation_is_django_truncators(self):
         for text in ("short", "x" * 300, "y" * 301, "e\u0301" * 299, "\u0958" * 300 + "z"):
             assert comments_admin.truncate(text, 300) == Truncator(text).chars(300), text
+
+
+class MissingCommentRowActionTests(AdminTestCase):
+    def test_a_button_for_a_comment_deleted_meanwhile_goes_back_with_a_warning(self):
+        comment = make_comment(self.article, status=Status.PENDING)
+        url = row_action_url(comment, "approve")
+        comment.delete()
+        back = f"{CHANGELIST}?status=pending"
+        response = self.client.post(url, {"next": back})
+        assert response.status_code == 302
+        assert response["Location"] == back
+        page = self.client.get(back).content.decode()
+        assert "Perhaps it was deleted?" in page

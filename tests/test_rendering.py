@@ -1,5 +1,7 @@
 import datetime
 import itertools
+import pickle
+import zlib
 import zoneinfo
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import mark_safe
 
-from comments_plugin import operations, rendering, threads
+from comments_plugin import markup, operations, rendering, threads
 from comments_plugin.models import Comment, Status
 from comments_plugin.templatetags import comments_plugin as comments_plugin_tags
 from tests.testapp.helpers import make_comment, make_thread_tree
@@ -90,6 +92,53 @@ class RenderCommentsTests(TestCase):
         assert "O&#x27;Brien &lt;x&gt;" in html
         assert 'href="https://o.example/?a=1&amp;b=&quot;2&quot;"' in html
         assert "<b>" not in html.replace('<b class="comment-author">', "")
+
+    def test_a_translation_with_quotes_stays_inside_the_reply_label(self):
+        from unittest import mock
+
+        def gettext(message: str) -> str:
+            return 'Reply to "%(name)s"' if message == "Reply to %(name)s" else message
+
+        nodes = threads.build_nodes(Comment.objects.filter(author_name="O'Brien <x>"))
+        with mock.patch.object(rendering, "gettext", gettext):
+            html = rendering.render_comments(
+                nodes, can_reply=True, max_depth=5, avatar_size=48, reply_prefix="?r="
+            )
+        assert 'aria-label="Reply to &quot;O&#x27;Brien &lt;x&gt;&quot;"' in html
+
+    def test_an_address_that_is_not_http_is_never_a_link(self):
+        comment = Comment.objects.filter(author_name="O'Brien <x>").get()
+        comment.author_url = " javascript:alert(1)"
+        node = threads.Node(comment)  # not through build_nodes(), which blanks it
+        html = rendering.render_comments(
+            [node], can_reply=True, max_depth=5, avatar_size=48, reply_prefix="?r="
+        )
+        assert "javascript:" not in html
+        assert '<b class="comment-author">O&#x27;Brien &lt;x&gt;</b>' in html
+
+
+class BodyTests(TestCase):
+    def test_one_line_bodies_come_out_as_markup_renders_them(self):
+        for body in ["plain <b>", "bell\x07 and tab\x0b<i>", "nul\x00", "  spaced  ", "", "é ☃"]:
+            assert rendering._body_html(body) == markup.render_body(body), repr(body)
+
+
+class CacheKeyTests(TestCase):
+    @override_settings(COMMENTS_PLUGIN={"LIST_CACHE_TIMEOUT": 300})
+    def test_keys_stay_valid_for_memcached_whatever_the_primary_key(self):
+        awkward = ["with space", "x" * 255, "tab\there", "ünï", "a:b"]
+        keys = set()
+        for pk in [*awkward, "plain-slug_1.2", 42]:
+            for key in (
+                rendering._version_key(3, str(pk)),
+                rendering.cached_list_key(3, pk, "en"),
+            ):
+                assert key is not None
+                assert len(key) < 200 and key.isascii(), key
+                assert not any(char.isspace() or ord(char) < 33 for char in key), key
+                keys.add(key)
+        assert len(keys) == 14  # no two objects share a key
+        assert rendering._version_key(3, "plain-slug_1.2").endswith(":3:plain-slug_1.2")
 
 
 class Latin1Tests(TestCase):
@@ -200,6 +249,17 @@ class ListCacheTests(TestCase):
         make_comment(self.article, "Fresh words")
         assert "Fresh words" in self.page()[1]
 
+    def test_a_new_held_or_spam_comment_keeps_the_list_warm(self):
+        cold, _ = self.page()
+        make_comment(self.article, "Held words", status=Status.PENDING)
+        make_comment(self.article, "Spam words", status=Status.SPAM)
+        warm, html = self.page()
+        assert warm == cold - 1
+        assert "Held words" not in html and "Spam words" not in html
+        held = Comment.objects.get(body="Held words")
+        operations.approve(held)
+        assert "Held words" in self.page()[1]
+
     def test_every_status_change_shows_at_once(self):
         self.page()
         operations.trash(self.first)
@@ -263,6 +323,26 @@ class ListCacheTests(TestCase):
         assert len(stored) == 1 and len(stored[0]) < len(list_of(html)) // 5
         assert list_of(again) == list_of(html)
         assert "Long thread words 199" in list_of(again)
+
+    @override_settings(CACHES=LOCMEM)
+    def test_an_entry_that_does_not_decode_is_rendered_again(self):
+        cache.clear()
+        self.page()
+        keys = [k for k in cache._cache if "comments_plugin:list:" in k]
+        assert len(keys) == 1
+        for junk in (b"\x00not zlib", zlib.compress(b"\xff\xfe"), 12):
+            cache._cache[keys[0]] = pickle.dumps(junk)
+            _queries, html = self.page()
+            assert "First words" in list_of(html)
+
+    @override_settings(CACHES=LOCMEM)
+    def test_without_paging_a_page_parameter_does_not_make_another_copy(self):
+        cache.clear()
+        cold, html = self.page()
+        warm, other = self.page("cached/?cpage=7")
+        assert warm == cold - 1
+        assert list_of(other) == list_of(html)
+        assert len([k for k in cache._cache if "comments_plugin:list:" in k]) == 1
 
     @override_settings(COMMENTS_PLUGIN={"PAGE_SIZE": 0}, CACHES=LOCMEM)
     def test_with_the_cache_off_nothing_is_stored(self):

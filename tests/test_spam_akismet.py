@@ -1,4 +1,6 @@
+import os
 import time
+from unittest import mock
 
 import akismet
 import httpx
@@ -167,9 +169,20 @@ class AkismetOptionTests(TestCase):
         assert [e.id for e in errors] == ["comments_plugin.E015"]
 
     def test_an_unimportable_client_class_is_reported(self):
-        errors = AkismetFilter.check_options({"CLIENT_CLASS": "nowhere.Client"}, 2)
+        options = {"CLIENT_CLASS": "nowhere.Client", "API_KEY": "k", "SITE_URL": "https://e.com"}
+        errors = AkismetFilter.check_options(options, 2)
         assert [e.id for e in errors] == ["comments_plugin.E015"]
 
+    def test_no_key_anywhere_is_a_warning(self):
+        with mock.patch.dict(os.environ, clear=False) as environ:
+            environ.pop("PYTHON_AKISMET_API_KEY", None)
+            errors = AkismetFilter.check_options({}, 2)
+        assert [e.id for e in errors] == ["comments_plugin.W015"]
+
+    def test_a_key_in_the_environment_is_enough(self):
+        with mock.patch.dict(os.environ, {"PYTHON_AKISMET_API_KEY": "k"}):
+            assert AkismetFilter.check_options({}, 2) == []
+
     def test_option_types_are_checked(self):
-        errors = AkismetFilter.check_options({"TIMEOUT": "3"}, 2)
+        errors = AkismetFilter.check_options({"TIMEOUT": "3", "API_KEY": "k", "SITE_URL": "https://e.com"}, 2)
         assert [e.id for e in errors] == ["comments_plugin.E014"]

@@ -30,9 +30,23 @@ class FloodFilterTests(TestCase):
         with self.assertRaises(CommentRejected):
             flt.check(comment(ip="192.0.2.2"), submission())
 
+    def test_addresses_of_one_ipv6_64_count_as_one_sender(self):
+        flt = FloodFilter()
+        flt.check(comment(ip="2001:db8:1:2::1", email=""), submission())
+        with self.assertRaises(CommentRejected):
+            flt.check(comment(ip="2001:db8:1:2::ffff", email=""), submission())
+        assert flt.check(comment(ip="2001:db8:1:3::1", email=""), submission()) is None
+
+    def test_an_email_with_a_tag_or_other_case_is_the_same_sender(self):
+        flt = FloodFilter()
+        flt.check(comment(ip="192.0.2.1", email="bot@example.com"), submission())
+        for email in ("bot+1@example.com", "BOT@Example.com"):
+            with self.assertRaises(CommentRejected):
+                flt.check(comment(ip="192.0.2.9", email=email), submission())
+
     def test_the_mark_lives_in_the_shared_cache_so_other_processes_see_it(self):
         FloodFilter().check(comment(ip="192.0.2.1", email=""), submission())
-        assert cache.get("comments_plugin:flood:ip:192.0.2.1") == 1
+        assert cache.get("comments_plugin:flood:ip:192.0.2.1/32") == 1
         # A fresh filter instance (another process) refuses the next one.
         with self.assertRaises(CommentRejected):
             FloodFilter().check(comment(ip="192.0.2.1", email=""), submission())

@@ -1,5 +1,6 @@
 from django.core import checks
 from django.test import TestCase, override_settings
+from django.utils import translation
 
 from comments_plugin import operations
 from comments_plugin.models import Comment, Status
@@ -29,6 +30,20 @@ class Broken(BaseFilter):
 
     def check(self, comment, submission):
         raise RuntimeError("boom")
+
+
+class Unbuildable(BaseFilter):
+    name = "unbuildable"
+
+    def __init__(self, **options):
+        raise ValueError("a bad option the checks did not catch")
+
+
+class Translated(BaseFilter):
+    name = "translated"
+
+    def check(self, comment, submission):
+        return self.verdict("translated", 0, translation.gettext("Yes"))
 
 
 class Learner(BaseFilter):
@@ -93,6 +108,24 @@ class PipelineTests(TestCase):
         assert reason["code"] == "filter_error" and "RuntimeError" in reason["message"]
         assert reason["error"] is True
 
+    @override_settings(COMMENTS_PLUGIN=config(("Unbuildable", {}), ("Fixed", {"SCORE": 0})))
+    def test_a_filter_that_cannot_be_created_holds_the_comment_instead_of_failing(self):
+        with self.assertLogs("comments_plugin.spam", "ERROR"):
+            result = operations.post_comment(self.comment())
+        assert result.comment.pk is not None
+        assert result.comment.status == Status.PENDING
+        reason = result.comment.spam_reasons[0]
+        assert reason["code"] == "filter_error" and "ValueError" in reason["message"]
+
+    @override_settings(
+        COMMENTS_PLUGIN=config(("Translated", {})), LANGUAGE_CODE="en", USE_I18N=True
+    )
+    def test_messages_are_written_in_the_sites_language_not_the_visitors(self):
+        with translation.override("de"):
+            assert translation.gettext("Yes") != "Yes"
+            result = run_pipeline(self.comment())
+        assert result.verdicts[0].message == "Yes"
+
     @override_settings(COMMENTS_PLUGIN=config(("Fixed", {"SCORE": 0})))
     def test_a_receiver_of_comment_spam_checked_can_add_its_own_verdict(self):
         def receiver(sender, comment, verdicts, **kwargs):
@@ -140,6 +173,14 @@ class FilterCheckTests(TestCase):
 
     @override_settings(COMMENTS_PLUGIN=config(("Fixed", {"SCORE": "high"})))
     def test_options_of_the_wrong_type_are_reported(self):
+        assert self.run_checks() == ["comments_plugin.E014"]
+
+    @override_settings(COMMENTS_PLUGIN=config(("Fixed", {"TIMEOUT": 1.5})))
+    def test_the_documented_timeout_option_is_accepted(self):
+        assert self.run_checks() == []
+
+    @override_settings(COMMENTS_PLUGIN=config(("Fixed", {"TIMEOUT": "soon"})))
+    def test_a_timeout_must_be_a_number(self):
         assert self.run_checks() == ["comments_plugin.E014"]
 
     def test_the_default_filters_pass_the_checks(self):

@@ -30,8 +30,16 @@ class UnexpectedScriptFilterTests(SimpleTestCase):
 
     def test_an_author_name_in_an_unexpected_script_scores(self):
         assert codes(UnexpectedScriptFilter(), "Nice post.", "마사지") == {
-            "unexpected_script_name": 0.5
+            "unexpected_script_name": 0.4
         }
+
+    def test_a_word_mixing_latin_and_look_alike_letters_scores(self):
+        body = "Best саsino bonus"  # noqa: RUF001
+        assert codes(UnexpectedScriptFilter(), body, "Ann") == {"mixed_script_word": 1.0}
+
+    def test_real_russian_and_greek_words_are_not_mixed(self):
+        flt = UnexpectedScriptFilter(EXPECTED_SCRIPTS=["Latin", "Cyrillic", "Greek"])
+        assert codes(flt, "Спасибо, ok. Σ and π, ευχαριστώ", "Ева") == {}
 
     def test_web_addresses_in_the_name_do_not_hide_its_script(self):
         name = "В Иззи Казино на izzi-kazino.qarakoz.kz"  # noqa: RUF001
@@ -43,4 +51,4 @@ class UnexpectedScriptFilterTests(SimpleTestCase):
 
     def test_invalid_expected_scripts_fail_the_system_check(self):
         errors = UnexpectedScriptFilter.check_options({"EXPECTED_SCRIPTS": "Latin"}, 3)
-        assert [e.id for e in errors] == ["comments_plugin.E015"]
+        assert [e.id for e in errors] == ["comments_plugin.E017"]

@@ -491,3 +491,94 @@ class QueryCountTests(TestCase):
         self.client.force_login(user)
         small, big, _ = self.measure()
         assert small == big == 5
+
+
+# Like tests/settings.py, without the ``request`` context processor.
+NO_REQUEST_PROCESSOR = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.contrib.auth.context_processors.auth"]},
+    }
+]
+
+
+class RequestContextTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="Plain context", slug="plain-context")
+
+    @override_settings(TEMPLATES=NO_REQUEST_PROCESSOR)
+    def test_the_form_has_its_csrf_token_without_the_request_context_processor(self):
+        from django.contrib.auth.models import AnonymousUser
+        from django.template import RequestContext
+
+        request = RequestFactory().get("/articles/plain-context/")
+        request.user = AnonymousUser()
+        template = Template("{% load comments_plugin %}{% render_comment_form for a %}")
+        html = template.render(RequestContext(request, {"a": self.article}))
+        assert 'name="csrfmiddlewaretoken"' in html
+
+
+class Latin1EntitiesFilterTests(TestCase):
+    def test_text_that_is_not_safe_is_escaped_once_and_its_references_kept(self):
+        html = render("{{ t|latin1_entities }}", t="“<b>” & café")
+        assert html == "&#8220;&lt;b&gt;&#8221; &amp; café"
+
+    def test_safe_text_is_not_escaped_again(self):
+        html = render("{% filter latin1_entities %}<i>“{{ t }}”</i>{% endfilter %}", t="<b>")
+        assert html == "<i>&#8220;&lt;b&gt;&#8221;</i>"
+
+
+# A site's list.html that shows something about the visitor: the cached list must not.
+VISITOR_LIST = (
+    '{% load comments_plugin %}<section class="comments-area">[{{ user.username }}]'
+    "[{% csrf_token %}][{{ request.user.username }}]<ol>{{ comments_html }}</ol></section>"
+)
+CACHED_VISITOR_LIST_TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+            ],
+            "loaders": [
+                (
+                    "django.template.loaders.locmem.Loader",
+                    {"comments_plugin/testapp/article/list.html": VISITOR_LIST},
+                ),
+                "django.template.loaders.app_directories.Loader",
+            ],
+        },
+    }
+]
+
+
+@override_settings(
+    TEMPLATES=CACHED_VISITOR_LIST_TEMPLATES,
+    COMMENTS_PLUGIN={"PAGE_SIZE": 0, "LIST_CACHE_TIMEOUT": 300},
+)
+class CachedListVisitorTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="Shared", slug="shared")
+        make_comment(cls.article, "Shared words")
+        cls.user = get_user_model().objects.create_user("secretmember", password="pw")
+
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def test_a_cached_list_carries_nothing_of_the_visitor_it_was_rendered_for(self):
+        self.client.force_login(self.user)
+        first = self.client.get("/articles/shared/").content.decode()
+        self.client.logout()
+        second = self.client.get("/articles/shared/").content.decode()
+        for page in (first, second):
+            section = page[page.index('<section class="comments-area">') :]
+            section = section[: section.index("</section>")]
+            assert "Shared words" in section
+            assert "secretmember" not in section
+            assert "csrfmiddlewaretoken" not in section

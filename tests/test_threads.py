@@ -144,3 +144,42 @@ class PageOfTests(TestCase):
             page = threads.page_of(root, page_size=2)
             listed = threads.load_page(self.article, page=page, page_size=2)
             assert root.pk in {n.comment.pk for n in listed.nodes}
+
+
+class HiddenRootTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from comments_plugin import operations
+
+        cls.article = Article.objects.create(title="Held root", slug="held-root")
+        cls.root = make_comment(cls.article, "reported root", submitted_at=ago(30))
+        cls.reply = make_comment(cls.article, "old reply", parent=cls.root, submitted_at=ago(20))
+        cls.later = make_comment(cls.article, "later root", submitted_at=ago(10))
+        operations.hold(cls.root, reason="Reported by readers.")
+
+    def bodies(self, page) -> list[str]:
+        return [node.comment.body for node in page.nodes]
+
+    def test_an_approved_reply_to_a_held_root_shows_with_paging_as_without(self):
+        unpaged = threads.load_page(self.article, page_size=0)
+        paged = threads.load_page(self.article, page_size=5)
+        assert self.bodies(unpaged) == ["old reply", "later root"]
+        assert self.bodies(paged) == self.bodies(unpaged)
+        assert paged.thread_count == 2
+
+    def test_its_thread_takes_one_place_in_the_page_order(self):
+        first = threads.load_page(self.article, page_size=1, page=1)
+        second = threads.load_page(self.article, page_size=1, page=2)
+        assert (self.bodies(first), self.bodies(second)) == (["old reply"], ["later root"])
+        assert first.num_pages == 2
+
+
+class PendingCookieTests(TestCase):
+    def test_the_cookie_is_secure_on_https_and_only_there(self):
+        for secure in (True, False):
+            request = RequestFactory().get("/", secure=secure)
+            response = HttpResponse()
+            threads.remember_pending(request, response, 7)
+            cookie = response.cookies[threads.PENDING_COOKIE]
+            assert bool(cookie["secure"]) is secure
+            assert cookie["httponly"] and cookie["samesite"] == "Lax"

@@ -16,32 +16,112 @@ WORD_RE = re.compile(r"\w+")
 #: Words and single punctuation marks: how phrases of the rules filter are compared.
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
-# Top-level domains of links people type without a scheme ("kidsmediausa.com"). A bare
-# "word.word" is not enough: "e.g", "node.js" or a missing space ("works.It rocks") are not
-# links, so top-level domains that are also words ("it", "me", "in", "to"…) are left out.
-_TLDS = "com|net|org|info|biz|ru|kz|ua|pl|uk|io|tv|ly|gl|cc|xyz|ws|cn|eu|fr|br|au|nl|vip|bet|casino"
+# Top-level domains of links people type without a scheme ("kidsmediausa.com", "evil.shop").
+# Any two-letter country code counts, except those that are also English words or file types
+# ("it", "in", "me", "js"), which count only with a path after them ("example.it/x"); longer
+# top-level domains count when they are common generic ones. A bare "word.word" is not enough:
+# "e.g", "node.js", "report.pdf" or a missing space ("works.It rocks") are not links.
+_GENERIC_TLDS = (
+    "com|net|org|info|biz|edu|gov|mobi|name|pro|tel|asia|xyz|vip|bet|casino|poker|shop|"
+    "online|site|top|club|store|live|app|dev|icu|buzz|fun|space|website|link|click|bond|"
+    "cyou|sbs|win|loan|loans|money|cash|finance|credit|deals|sale|best|cheap|porn|sex|xxx|"
+    "dating|life|world|today|news|blog|page|digital|tech|cloud|host|press|agency|email|"
+    "services|solutions|guru|rocks|ninja|works|tokyo|moscow|pharmacy|bid|review|trade|date|"
+    "party|racing|stream|download|men|work|kim|ooo|lol|rest|monster|quest|cfd|skin"
+)
+_WORD_TLDS = frozenset(
+    "am an as at be by do go he hi id if in is it me my no of ok on or so to up us we "
+    "js py md rs ts sh pl cs ai ps".split()
+)
+_DOMAIN_LABELS = r"(?:[a-z0-9][a-z0-9-]*+\.(?=[a-z0-9]))++"
+_PATH = r"(?:/[^\s<>\"')\]]*+)?"
 # Linear time on hostile input ("a.a.a.a…" 5,000 characters long): a bare domain may only
 # start where no domain character precedes it, and its labels are matched possessively, so
-# the engine never retries a long run from every position nor backtracks through it.
+# the engine never retries a long run from every position nor backtracks through it. The
+# two-letter top-level domain is lower case ("works.It" is a missing space, not a link).
 URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"')\]]++"
-    rf"|(?<![a-z0-9.-])(?:[a-z0-9][a-z0-9-]*+\.(?=[a-z0-9]))++(?:{_TLDS})\b(?:/[^\s<>\"')\]]*+)?"
+    rf"|(?<![a-z0-9.-]){_DOMAIN_LABELS}(?:{_GENERIC_TLDS})\b{_PATH}"
+    rf"|(?<![a-z0-9.-]){_DOMAIN_LABELS}(?-i:[a-z]{{2}})\b(?!\.[a-z0-9]){_PATH}"
     # Spaced out to dodge link counters: "kidsmediausa . com".
     r"|(?<![a-z0-9-])[a-z0-9-]++ \. (?:com|net|org)\b",
     re.IGNORECASE,
 )
 _SPACES_RE = re.compile(r"\s+")
+# Links written so that link finders miss them: "example[.]com", "example(dot)com",
+# "hxxp://example.com".
+_OBFUSCATED_DOT_RE = re.compile(
+    r"\s*(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\})\s*", re.IGNORECASE
+)
+_HXXP_RE = re.compile(r"\bhxxp(s?)://", re.IGNORECASE)
+
+# Characters that change nothing a reader sees: soft hyphen, zero-width spaces and joiners,
+# bidirectional controls, variation selectors, fillers. Spammers put them inside words
+# ("cas\u200bino") so that word lists miss them.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+# Cyrillic and Greek letters that look like Latin ones, and the Latin letter each imitates.
+_LOOKALIKES = "аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅοικνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"  # noqa: RUF001
+_CONFUSABLE = str.maketrans(
+    _LOOKALIKES, "aeopcyxijsdqwABEKMHOPCTXIJSoikvptuxABEZHIKMNOPTYX"
+)
+_LOOKALIKE_RE = re.compile(f"[{_LOOKALIKES}]")
+# A word with at least one Latin letter; the look-ahead runs only at word starts, so this is
+# linear on a long word.
+_MIXED_WORD_RE = re.compile(r"\b(?=\w*[a-zA-Z])\w+")
+
+
+def fold(text: str, casefold: bool = True) -> str:
+    """``text`` as matching sees it: invisible characters dropped, NFKC-normalised (fullwidth
+    and mathematical letters become plain ones), Cyrillic and Greek look-alikes inside
+    otherwise Latin words mapped to Latin, and case-folded. Real Russian or Greek words are
+    left as they are."""
+    if text.isascii():
+        return text.casefold() if casefold else text
+    text = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text))
+    if _LOOKALIKE_RE.search(text):
+        text = _MIXED_WORD_RE.sub(lambda m: m.group().translate(_CONFUSABLE), text)
+    return text.casefold() if casefold else text
+
+
+def has_mixed_script_word(text: str) -> bool:
+    """``text`` has a word mixing Latin letters with Cyrillic or Greek look-alikes
+    ("саsino"): people do not write so, filter dodgers do."""
+    if text.isascii() or not _LOOKALIKE_RE.search(text):
+        return False
+    return any(
+        _LOOKALIKE_RE.search(m.group()) for m in _MIXED_WORD_RE.finditer(text)
+    )
 
 
 def find_urls(text: str) -> list[str]:
-    """Links in ``text``: with a scheme, starting ``www.``, or a bare ``name.tld``."""
+    """Links in ``text``: with a scheme, starting ``www.``, or a bare ``name.tld``, also when
+    disguised (``example[.]com``, ``hxxp://``, fullwidth or invisible characters)."""
     return list(_find_urls(text))
 
 
 # Several filters look for the links of the same comment; the scan is done once.
 @functools.lru_cache(maxsize=256)
 def _find_urls(text: str) -> tuple[str, ...]:
-    return tuple(_SPACES_RE.sub("", m.group(0)) for m in URL_RE.finditer(text))
+    text = fold(text, casefold=False)
+    if "[" in text or "(" in text or "{" in text:
+        text = _OBFUSCATED_DOT_RE.sub(".", text)
+    if "xxp" in text or "XXP" in text:
+        text = _HXXP_RE.sub(r"http\1://", text)
+    urls = []
+    for m in URL_RE.finditer(text):
+        url = _SPACES_RE.sub("", m.group(0))
+        if "://" not in url and not url.lower().startswith("www."):
+            host, _slash, path = url.partition("/")
+            tld = host.rsplit(".", 1)[-1]
+            # "it", "js": a word or a file type unless a path shows it is an address. A host
+            # name has at most 253 characters.
+            if (tld in _WORD_TLDS and not path) or len(host) > 253:
+                continue
+        urls.append(url)
+    return tuple(urls)
 
 
 # "?t=2m19s", "&t=95", "#t=1:05": a link to a moment of a video, the way people point at a
@@ -76,13 +156,13 @@ def domain_matches(host: str, domain: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    """Case-folded words of ``text``."""
-    return WORD_RE.findall(text.casefold())
+    """Words of ``text`` after :func:`fold`."""
+    return WORD_RE.findall(fold(text))
 
 
 def tokens(text: str) -> list[str]:
-    """Case-folded words and punctuation marks of ``text`` (whitespace dropped)."""
-    return TOKEN_RE.findall(text.casefold())
+    """Words and punctuation marks of ``text`` after :func:`fold` (whitespace dropped)."""
+    return TOKEN_RE.findall(fold(text))
 
 
 # Unicode character names start with the script for the scripts that matter here
@@ -181,7 +261,7 @@ def normalise_body(text: str) -> str:
     """``text`` with case, spacing and invisible characters folded, for duplicate checks."""
     if not text.isascii():
         text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return _SPACES_RE.sub(" ", text.casefold()).strip()
+    return _SPACES_RE.sub(" ", fold(text)).strip()
 
 
 def body_hash(text: str) -> str:

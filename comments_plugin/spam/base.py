@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -131,7 +132,8 @@ class BaseFilter:
     def check_options(cls, options: dict[str, Any], index: int) -> list[checks.CheckMessage]:
         """Validate ``OPTIONS``; return system check messages. Extend with ``super()``."""
         errors: list[checks.CheckMessage] = []
-        unknown = sorted(set(options) - set(cls.default_options))
+        # TIMEOUT is understood by the pipeline for every filter (see :attr:`timeout`).
+        unknown = sorted(set(options) - set(cls.default_options) - {"TIMEOUT"})
         if unknown:
             errors.append(
                 checks.Error(
@@ -142,21 +144,65 @@ class BaseFilter:
                 )
             )
         for key, value in options.items():
-            default = cls.default_options.get(key)
-            # An option whose default is a number or a flag must stay one; None-defaults are
-            # free-form and checked by the filter itself.
+            default = 1.0 if key == "TIMEOUT" else cls.default_options.get(key)
+            # An option whose default is a number, a flag or a list of strings must stay one;
+            # None-defaults are free-form and checked by the filter itself. A string where a
+            # list is expected would be taken letter by letter.
             if isinstance(default, bool):
-                ok = isinstance(value, bool)
+                ok, expected = isinstance(value, bool), "True or False"
             elif isinstance(default, int | float):
                 ok = isinstance(value, int | float) and not isinstance(value, bool)
+                expected = "a number"
+            elif isinstance(default, list | tuple):
+                ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+                expected = "a list of strings"
             else:
                 continue
             if not ok:
                 errors.append(
                     checks.Error(
                         f"SPAM_FILTERS[{index}] ({cls.__name__}) option {key} must be "
-                        f"{'True or False' if isinstance(default, bool) else 'a number'}.",
+                        f"{expected}.",
                         id="comments_plugin.E014",
                     )
                 )
         return errors
+
+
+def join_phrases(phrases: Iterable[str]) -> str:
+    """One regular expression matching any of ``phrases`` at word boundaries."""
+    return "|".join(rf"\b(?:{p})\b" for p in phrases)
+
+
+def phrase_errors(
+    cls: type[BaseFilter], phrases: Any, index: int, option: str = "EXTRA_PHRASES"
+) -> list[checks.CheckMessage]:
+    """System check errors for a list option of regular expressions: each must compile, and
+    so must all of them joined (two phrases may not define the same named group)."""
+    if not isinstance(phrases, list | tuple):
+        return []  # BaseFilter.check_options reports the type.
+    errors: list[checks.CheckMessage] = []
+    for phrase in phrases:
+        try:
+            re.compile(phrase)
+        except (re.error, TypeError):
+            errors.append(
+                checks.Error(
+                    f"SPAM_FILTERS[{index}] ({cls.__name__}) {option} has an invalid "
+                    f"regular expression: {phrase!r}.",
+                    id="comments_plugin.E018",
+                )
+            )
+    if not errors:
+        try:
+            re.compile(join_phrases(phrases))
+        except re.error as exc:
+            errors.append(
+                checks.Error(
+                    f"SPAM_FILTERS[{index}] ({cls.__name__}) {option} cannot be combined "
+                    f"into one expression: {exc}.",
+                    hint="Use non-capturing groups (?:…) instead of named groups.",
+                    id="comments_plugin.E018",
+                )
+            )
+    return errors

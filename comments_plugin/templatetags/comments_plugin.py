@@ -19,7 +19,8 @@ from django.db import models
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from comments_plugin import avatars, markup, rendering, threads
 from comments_plugin.conf import conf
@@ -88,6 +89,15 @@ def reply_parent(target: models.Model, request: Any, max_depth: int) -> Comment 
     )
 
 
+def context_request(context: template.Context) -> Any:
+    """The request being rendered: the ``request`` variable, else a ``RequestContext``'s own.
+
+    A project without the ``request`` context processor still renders with a
+    ``RequestContext``; the form needs its request for the CSRF token and the user.
+    """
+    return context.get("request") or getattr(context, "request", None)
+
+
 def form_context(
     target: models.Model, request: Any, form: CommentForm | None = None
 ) -> dict[str, Any]:
@@ -96,7 +106,9 @@ def form_context(
     max_depth = policy.get_max_depth(target)
     parent = None
     if form is None:
-        initial = {} if user is not None and user.is_authenticated else remembered_author(request)
+        initial: dict[str, Any] = (
+            {} if user is not None and user.is_authenticated else remembered_author(request)
+        )
         parent = reply_parent(target, request, max_depth)
         if parent is not None:
             initial["parent"] = parent.pk
@@ -163,7 +175,7 @@ class CommentCountNode(TargetNode):
     needs_var = True
 
     def value(self, target: models.Model, context: template.Context) -> int:
-        return threads.approved_count(target, context.get("request"))
+        return threads.approved_count(target, context_request(context))
 
 
 class CommentListNode(TargetNode):
@@ -198,8 +210,12 @@ class RenderCommentListNode(TargetNode):
         return self.value(target, context)
 
     def value(self, target: models.Model, context: template.Context) -> str:
-        request = context.get("request")
+        request = context_request(context)
         page = request.GET.get(threads.PAGE_PARAM, "1") if request is not None else "1"
+        if conf.PAGE_SIZE <= 0:
+            # One page, whatever the query string asks: ?cpage=1..9999 must not be ten
+            # thousand cached copies of the whole list.
+            page = "1"
         policy = moderator.policy_for(target)
         max_depth = policy.get_max_depth(target)
         can_reply = policy.comments_open(target)
@@ -220,10 +236,10 @@ class RenderCommentListNode(TargetNode):
                 repr(conf.user_settings),
             )
             if key is not None:
-                cached = cache.get(key)
+                cached = rendering.unpack_list(cache.get(key))
                 if cached is not None:
-                    return rendering.unpack_list(cached)  # stored below, rendered
-        return self.store(key, self.render_list(target, request, page, max_depth, can_reply))
+                    return cached  # stored below, rendered
+        return self.store(key, self.render_list(target, request, page, max_depth, can_reply, key))
 
     @staticmethod
     def store(key: str | None, html: str) -> str:
@@ -232,7 +248,13 @@ class RenderCommentListNode(TargetNode):
         return html
 
     def render_list(
-        self, target: models.Model, request: Any, page: Any, max_depth: int, can_reply: bool
+        self,
+        target: models.Model,
+        request: Any,
+        page: Any,
+        max_depth: int,
+        can_reply: bool,
+        key: str | None = None,
     ) -> str:
         thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
         avatar_size = conf.AVATAR_SIZE
@@ -259,6 +281,10 @@ class RenderCommentListNode(TargetNode):
                 )
             return LIST_PLACEHOLDER
 
+        # A list that is cached (``key``) is shown to every visitor: it is rendered without
+        # the request, so no context processor puts this visitor's user, messages or CSRF
+        # token into it (a list.html that needs them cannot be cached; see the settings docs).
+        shown_to = None if key is not None else request
         html = tmpl.render(
             {
                 "object": target,
@@ -271,9 +297,9 @@ class RenderCommentListNode(TargetNode):
                 "max_depth": max_depth,
                 "avatar_size": avatar_size,
                 "reply_param": REPLY_PARAM,
-                "request": request,
+                "request": shown_to,
             },
-            request,
+            shown_to,
         )
         todo.clear()
         del thread_page  # see the note at the top of the class
@@ -297,13 +323,13 @@ class CommentFormNode(TargetNode):
     needs_var = True
 
     def value(self, target: models.Model, context: template.Context) -> CommentForm:
-        user = getattr(context.get("request"), "user", None)
+        user = getattr(context_request(context), "user", None)
         return CommentForm(target, user=user)
 
 
 class RenderCommentFormNode(TargetNode):
     def value(self, target: models.Model, context: template.Context) -> SafeString:
-        request = context.get("request")
+        request = context_request(context)
         ctx = form_context(target, request)
         name = "form.html" if ctx["comments_open"] else "closed.html"
         return select_template(template_names(target, name)).render(ctx, request)
@@ -343,15 +369,20 @@ def comment_body(text: str) -> SafeString:
     return markup.render_body(str(text))
 
 
-@register.filter(is_safe=True)
-def latin1_entities(text: str) -> str:
+@register.filter(needs_autoescape=True)
+def latin1_entities(text: Any, autoescape: bool = True) -> SafeString:
     """Characters beyond Latin-1 as numeric character references (``“`` → ``&#8220;``).
 
     For the list's own text, such as the curly quotes of its heading: one such character
     makes Python store the whole page with two bytes per character instead of one, which
     for a long thread is megabytes. Comments themselves are left as they are.
+
+    The references are markup, so the result is safe; text that is not already safe is
+    escaped first (with autoescaping on), or ``&#8220;`` would be shown as it is written.
     """
-    return rendering.latin1_entities(text)
+    if autoescape and not isinstance(text, SafeData):
+        text = conditional_escape(text)
+    return mark_safe(rendering.latin1_entities(str(text)))
 
 
 @register.simple_tag

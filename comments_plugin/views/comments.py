@@ -192,8 +192,10 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         held = "" if result.is_public else "?held=1"
         response = HttpResponseRedirect(reverse("comments_plugin:posted") + held)
 
-    if stored is not None and stored.status != Status.APPROVED:
-        threads.remember_pending(request, response, stored.pk)
+    if stored is None or stored.status != Status.APPROVED:
+        # A discarded comment gets a held comment's cookie too, so that a bot cannot tell the
+        # two apart by it (0 is no comment's id; the fragment still differs, see redirect_url).
+        threads.remember_pending(request, response, 0 if stored is None else stored.pk)
     if user is None:
         if cleaned.get("remember"):
             value = signing.dumps(

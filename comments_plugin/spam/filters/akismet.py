@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -159,6 +160,16 @@ class AkismetFilter(BaseFilter):
                     f"SPAM_FILTERS[{index}] ({cls.__name__}) needs both API_KEY and SITE_URL, "
                     "or neither (then the PYTHON_AKISMET_* environment variables are used).",
                     id="comments_plugin.E015",
+                )
+            )
+        if not options.get("API_KEY") and not os.environ.get("PYTHON_AKISMET_API_KEY"):
+            # Without a key every comment would be held as "Akismet unreachable".
+            errors.append(
+                checks.Warning(
+                    f"SPAM_FILTERS[{index}] ({cls.__name__}) has no API key: neither the "
+                    "API_KEY option nor the PYTHON_AKISMET_API_KEY environment variable is set, "
+                    "so every comment would be held.",
+                    id="comments_plugin.W015",
                 )
             )
         try:

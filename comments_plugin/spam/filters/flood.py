@@ -15,8 +15,18 @@ if TYPE_CHECKING:
 KEY_PREFIX = "comments_plugin:flood:"
 
 
+def normalise_email(address: str) -> str:
+    """``address`` as one mailbox: case-folded, without a ``+tag`` ("Bot+1@x.org" is
+    "bot@x.org")."""
+    local, _at, domain = address.strip().casefold().rpartition("@")
+    if not local:
+        return domain
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 class FloodFilter(BaseFilter):
-    """Refuses a second comment from one IP address or e-mail within ``INTERVAL`` seconds.
+    """Refuses a second comment from one IP address (an IPv6 /64) or e-mail within
+    ``INTERVAL`` seconds. E-mail addresses are compared without case or ``+tag``.
 
     The marks live in Django's default cache, so with a shared cache (Redis, Memcached) the
     limit holds across every process and server. Moderators are exempt. The visitor gets
@@ -30,11 +40,15 @@ class FloodFilter(BaseFilter):
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
         if submission.is_moderator or submission.dry_run or not self.options["INTERVAL"]:
             return None
+        # Imported here: operations imports the spam pipeline.
+        from comments_plugin.operations import reporter_network
+
         keys = []
         if comment.ip_address:
-            keys.append(f"{KEY_PREFIX}ip:{comment.ip_address}")
+            # One IPv6 subscriber holds a whole /64 and can rotate through it.
+            keys.append(f"{KEY_PREFIX}ip:{reporter_network(comment.ip_address)}")
         if comment.author_email:
-            email = comment.author_email.strip().casefold().encode()
+            email = normalise_email(comment.author_email).encode()
             # Hashed: the cache holds no addresses, and keys stay short and space-free.
             keys.append(f"{KEY_PREFIX}email:{hashlib.sha256(email).hexdigest()[:32]}")
         # Set every mark before deciding, so a flood from one IP with changing e-mails (or the

@@ -33,7 +33,7 @@ class GibberishFilter(BaseFilter):
     name = "gibberish"
     default_options = {
         "MIN_DIGITS": 5,
-        "MIN_NUMBERS": 2,
+        "MIN_NUMBERS": 3,
         "NUMBER_SCORE": 1.0,
         "MASH_SCORE": 1.0,
         "REPEAT_SCORE": 0.5,

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from comments_plugin.models import Comment
 
 
-#: Link shorteners hide where a link goes; people sharing a page paste its address.
+#: Public link shorteners: they hide where a link goes; people sharing a page paste its
+#: address.
 SHORTENERS = (
     "bit.ly",
     "goo.gl",
@@ -34,10 +35,35 @@ SHORTENERS = (
     "bc.vc",
     "cutt.ly",
     "rebrand.ly",
-    "shhort.com",
+    "t.ly",
+    "shorturl.at",
+    "rb.gy",
+    "s.id",
+    "v.gd",
+    "qr.ae",
+    "lnkd.in",
+    "trib.al",
+    "soo.gd",
+    "clck.ru",
+    "u.to",
+    "linktr.ee",
+    "short.io",
+    "bl.ink",
+    "tr.im",
+    "x.co",
+    "j.mp",
+    "po.st",
+    "ouo.io",
+    "exe.io",
 )
 # Referral and affiliate parameters: the link earns its poster money.
-_REFERRAL_RE = re.compile(r"[?&](?:ref|r|aff|affiliate|aff_id|affid|refid|referrer|hlr)=", re.I)
+# By the shape of their names: "ref", "r", "aff", "affid", "aff_id", "referral", "refcode",
+# "affiliate_id", "partner", "invite", "promo"…
+_REFERRAL_RE = re.compile(
+    r"[?&](?:r|ref|aff|affid|aff_?id|ref_?id|ref_?code|referr\w*|referral\w*|affiliate\w*"
+    r"|partner\w*|invite\w*|promo\w*|tracking_?id|clickid|subid)=",
+    re.IGNORECASE,
+)
 _NOT_TEXT_RE = re.compile(r"[\W_]+")
 
 

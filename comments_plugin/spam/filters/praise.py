@@ -6,64 +6,101 @@ from typing import TYPE_CHECKING, Any
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
-from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+from comments_plugin.spam.analysis import fold
+from comments_plugin.spam.base import (
+    BaseFilter,
+    Submission,
+    Verdict,
+    join_phrases,
+    phrase_errors,
+)
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
 
-#: Stock phrases of the "spun" praise comments that spam tools post on every blog: they fit
-#: any page because they say nothing about it. Each is common in spam and rare in real
-#: comments; one alone scores little, several together hold the comment.
-TEMPLATE_PHRASES = (
-    r"(?:i am|i'm|im) (?:for the first time|new) here",
-    r"first time here",
-    r"(?:came|come|stumbled) (?:across|upon|on) (?:this|your) (?:board|blog|site|website|web site|page|post)",
-    r"found (?:this|your) (?:board|blog|site|website|web site) (?:via|through|using|by) (?:google|bing|yahoo|search)",
-    r"(?:truly|really|extremely|very) (?:useful|helpful|informative) (?:&|and) (?:it )?helped",
-    r"helped me (?:out )?(?:a lot|much|greatly)",
-    r"give something back",
-    r"(?:aid|help) others like you",
-    r"(?:i've|i have|ive) been (?:browsing|surfing) online",
-    r"(?:bookmarked|book-marked|bookmarking|book marked) (?:it|this|your)",
-    r"(?:extremely|very|really) impressed with your writing",
-    r"would you mind if i (?:share|shared|link)",
-    r"(?:kinda|somewhat|kind of|a bit) off topic",
-    r"(?:awesome|amazing|superb|nice) blog layout",
-    r"how long have you been blogging",
-    r"(?:i'll|i will) (?:be )?(?:coming|come) back (?:again|later|to your)",
-    r"(?:your|this) (?:blog|website|web site|site) (?:is|was) (?:really|very|truly) (?:nice|good|great|useful)",
-    r"what(?:'s| is) up (?:to )?(?:every one|everyone|all)",
-    r"(?:this|the) (?:paragraph|piece of writing|post) (?:is|was) (?:in fact|actually|truly) (?:good|nice|fastidious|pleasant)",
-    r"(?:fastidious|pleasant) (?:piece|paragraph|post|article)",
-)
+_SITE = r"(?:board|blog|site|website|web site|webpage|web page|page|forum|post|article|weblog)"
+
+#: The moves of the "spun" praise comments that spam tools post on every blog: they fit any
+#: page because they say nothing about it. Each group is one move, written generally (with
+#: its common wordings) so that a reworded spam comment still makes it; a move made twice
+#: counts once. Regular expressions, matched case-insensitively at word boundaries.
+PRAISE_MOVES: dict[str, tuple[str, ...]] = {
+    # "I am new here", "this is my first visit", "first time visiting"
+    "first_visit": (
+        r"(?:i am|i'm|im|this is) (?:for the first time|new) here",
+        r"(?:my )?first (?:time|visit) (?:here|visiting|reading|on (?:this|your))",
+        r"(?:this is|it's|its) my first (?:visit|time)",
+        r"(?:paid|pay) (?:a )?(?:quick )?visit",
+    ),
+    # "I came across this board", "found your blog by chance"
+    "found_site": (
+        rf"(?:came|come|stumbled|ran|happened|landed) (?:across|upon|on|onto|here) (?:to )?(?:this|your|the) {_SITE}",
+        rf"(?:found|discovered|find) (?:this|your) {_SITE}",
+        r"(?:browsing|surfing) (?:online|the (?:web|internet|net))",
+    ),
+    # "truly useful", "it helped me a lot", "really handy"
+    "helpful": (
+        r"(?:truly|really|extremely|very|so|quite|super) (?:useful|helpful|informative|handy|beneficial|valuable)",
+        r"(?:helped|assisted|aided|benefited) me (?:out )?(?:a lot|lots|much|greatly|a great deal|so much)",
+    ),
+    # "give something back", "return the favour", "help others like you helped me"
+    "reciprocity": (
+        r"give (?:something|anything|some) back",
+        r"return the favou?r",
+        r"repay (?:the|your|this) (?:kindness|favou?r|help)",
+        r"(?:aid|help|assist) others",
+    ),
+    # "bookmarked it", "I will come back"
+    "return_visit": (
+        r"(?:bookmarked|book-marked|bookmarking|book marked|bookmark) (?:it|this|your|you)",
+        r"(?:i'll|i will|will) (?:be )?(?:coming|come) back",
+    ),
+    # Talk about the blog itself rather than what it says.
+    "blog_talk": (
+        r"(?:awesome|amazing|superb|nice|great) (?:blog|site|website) (?:layout|design|theme)",
+        r"how long have you been blogging",
+        r"would you mind if i (?:share|shared|link|quote)",
+        r"(?:kinda|somewhat|kind of|a bit|slightly) off topic",
+        r"impressed with your writing",
+        rf"(?:your|this) {_SITE} (?:is|was) (?:really|very|truly|so) (?:nice|good|great|useful|helpful)",
+        r"what(?:'s| is) up (?:to )?(?:every one|everyone|all)",
+        r"(?:fastidious|pleasant) (?:piece|paragraph|post|article)",
+        r"keep up the (?:good|great|fantastic|excellent) (?:work|job)",
+    ),
+}
 
 
 class GenericPraiseFilter(BaseFilter):
     """Scores the stock praise of spun spam comments ("I came across this board…").
 
-    Each matched phrase of :data:`TEMPLATE_PHRASES` (plus ``EXTRA_PHRASES``, regular
-    expressions matched case-insensitively at word boundaries) adds ``PHRASE_SCORE``, up to
-    ``MAX_SCORE``.
+    Each move of :data:`PRAISE_MOVES` the comment makes (each phrase of ``EXTRA_PHRASES``
+    counts as a move of its own) adds ``PHRASE_SCORE``, up to ``MAX_SCORE``. The maximum is
+    below the hold threshold on purpose: a reader may well say "first time here, bookmarked
+    it!". Such praise holds a comment only together with another signal, such as an author
+    name in an unexpected script or with commercial words.
     """
 
     name = "generic_praise"
-    default_options = {"PHRASE_SCORE": 0.5, "MAX_SCORE": 2.0, "EXTRA_PHRASES": ()}
+    default_options = {"PHRASE_SCORE": 0.3, "MAX_SCORE": 0.9, "EXTRA_PHRASES": ()}
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        phrases = [*TEMPLATE_PHRASES, *self.options["EXTRA_PHRASES"]]
-        self._patterns = [re.compile(rf"\b{p}\b", re.IGNORECASE) for p in phrases]
+        moves = [join_phrases(group) for group in PRAISE_MOVES.values()]
+        moves += [rf"\b(?:{p})\b" for p in self.options["EXTRA_PHRASES"]]
+        self._patterns = [re.compile(m, re.IGNORECASE) for m in moves]
+        phrases = [p for group in PRAISE_MOVES.values() for p in group]
+        phrases += self.options["EXTRA_PHRASES"]
         # One pass over the text rules out most comments before each phrase is looked for.
-        self._any = re.compile("|".join(rf"\b(?:{p})\b" for p in phrases), re.IGNORECASE)
+        self._any = re.compile(join_phrases(phrases), re.IGNORECASE)
 
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
-        body = comment.body.replace("\u2019", "'")
+        body = fold(comment.body).replace("\u2019", "'")
         if not self._any.search(body):
             return None
         found = [m.group(0) for p in self._patterns if (m := p.search(body))]
         if not found:
             return None
-        score = min(len(found) * self.options["PHRASE_SCORE"], self.options["MAX_SCORE"])
+        score = round(min(len(found) * self.options["PHRASE_SCORE"], self.options["MAX_SCORE"]), 2)
         return self.verdict(
             "generic_praise",
             score,
@@ -74,15 +111,4 @@ class GenericPraiseFilter(BaseFilter):
     @classmethod
     def check_options(cls, options: dict[str, Any], index: int) -> list[checks.CheckMessage]:
         errors = super().check_options(options, index)
-        for phrase in options.get("EXTRA_PHRASES") or ():
-            try:
-                re.compile(phrase)
-            except (re.error, TypeError):
-                errors.append(
-                    checks.Error(
-                        f"SPAM_FILTERS[{index}] ({cls.__name__}) EXTRA_PHRASES has an invalid "
-                        f"regular expression: {phrase!r}.",
-                        id="comments_plugin.E015",
-                    )
-                )
-        return errors
+        return errors + phrase_errors(cls, options.get("EXTRA_PHRASES") or (), index)

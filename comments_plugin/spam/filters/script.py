@@ -6,7 +6,12 @@ from django.conf import global_settings, settings
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
-from comments_plugin.spam.analysis import URL_RE, script_counts, scripts_for_languages
+from comments_plugin.spam.analysis import (
+    URL_RE,
+    has_mixed_script_word,
+    script_counts,
+    scripts_for_languages,
+)
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
 if TYPE_CHECKING:
@@ -28,7 +33,9 @@ class UnexpectedScriptFilter(BaseFilter):
     post them everywhere. ``EXPECTED_SCRIPTS`` (e.g. ``["Latin", "Cyrillic"]``; Unicode script
     names) defaults to the scripts of ``LANGUAGES`` / ``LANGUAGE_CODE``. A body whose letters
     are more than ``BODY_RATIO`` unexpected scores ``BODY_SCORE``; an author name that is,
-    ``AUTHOR_SCORE``.
+    ``AUTHOR_SCORE``. A word mixing Latin letters with Cyrillic or Greek look-alikes
+    ("саsino"), in the body or the name, scores ``MIXED_SCORE``: people do not write so,
+    people dodging word filters do.
     """
 
     name = "unexpected_script"
@@ -36,7 +43,8 @@ class UnexpectedScriptFilter(BaseFilter):
         "EXPECTED_SCRIPTS": None,
         "BODY_RATIO": 0.5,
         "BODY_SCORE": 2.0,
-        "AUTHOR_SCORE": 0.5,
+        "AUTHOR_SCORE": 0.4,
+        "MIXED_SCORE": 1.0,
         "MIN_LETTERS": 2,
     }
 
@@ -80,6 +88,14 @@ class UnexpectedScriptFilter(BaseFilter):
                     % {"scripts": ", ".join(names), "expected": ", ".join(sorted(expected))},
                 )
             )
+        if has_mixed_script_word(comment.body) or has_mixed_script_word(comment.author_name):
+            verdicts.append(
+                self.verdict(
+                    "mixed_script_word",
+                    self.options["MIXED_SCORE"],
+                    _("A word mixes Latin letters with look-alike letters of other alphabets."),
+                )
+            )
         return verdicts
 
     @classmethod
@@ -93,7 +109,7 @@ class UnexpectedScriptFilter(BaseFilter):
                 checks.Error(
                     f"SPAM_FILTERS[{index}] ({cls.__name__}) EXPECTED_SCRIPTS must be None or "
                     "a list of script names such as ['Latin', 'Cyrillic'].",
-                    id="comments_plugin.E015",
+                    id="comments_plugin.E017",
                 )
             )
         return errors
