@@ -229,12 +229,12 @@ class ListCacheTests(TestCase):
     def setUp(self):
         cache.clear()
 
-    def page(self, slug: str = "cached", **cookies) -> tuple[int, str]:
+    def page(self, slug: str = "cached", query: str = "", **cookies) -> tuple[int, str]:
         self.client.cookies.clear()
         for name, value in cookies.items():
             self.client.cookies[name] = value
         with CaptureQueriesContext(connection) as ctx:
-            response = self.client.get(f"/articles/{slug}/")
+            response = self.client.get(f"/articles/{slug}/{query}")
         return len(ctx.captured_queries), response.content.decode()
 
     def test_a_warm_list_is_served_without_loading_the_comments(self):
@@ -339,9 +339,20 @@ class ListCacheTests(TestCase):
     def test_without_paging_a_page_parameter_does_not_make_another_copy(self):
         cache.clear()
         cold, html = self.page()
-        warm, other = self.page("cached/?cpage=7")
+        warm, other = self.page(query="?cpage=7")
         assert warm == cold - 1
         assert list_of(other) == list_of(html)
+        assert len([k for k in cache._cache if "comments_plugin:list:" in k]) == 1
+
+    @override_settings(CACHES=LOCMEM, COMMENTS_PLUGIN={"PAGE_SIZE": 1, "LIST_CACHE_TIMEOUT": 300})
+    def test_a_page_number_past_the_end_shows_the_last_page_without_a_copy_of_its_own(self):
+        make_comment(self.article, "Second thread")
+        cache.clear()
+        _queries, last = self.page(query="?cpage=2")
+        for number in ("3", "9999", "02"):
+            _queries, html = self.page(query=f"?cpage={number}")
+            assert list_of(html) == list_of(last)
+        assert "Second thread" in list_of(last)
         assert len([k for k in cache._cache if "comments_plugin:list:" in k]) == 1
 
     @override_settings(COMMENTS_PLUGIN={"PAGE_SIZE": 0}, CACHES=LOCMEM)

@@ -35,7 +35,7 @@ class UnexpectedScriptFilterTests(SimpleTestCase):
 
     def test_a_word_mixing_latin_and_look_alike_letters_scores(self):
         body = "Best саsino bonus"  # noqa: RUF001
-        assert codes(UnexpectedScriptFilter(), body, "Ann") == {"mixed_script_word": 1.0}
+        assert codes(UnexpectedScriptFilter(), body, "Ann") == {"mixed_script_word": 0.5}
 
     def test_real_russian_and_greek_words_are_not_mixed(self):
         flt = UnexpectedScriptFilter(EXPECTED_SCRIPTS=["Latin", "Cyrillic", "Greek"])

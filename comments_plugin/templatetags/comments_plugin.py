@@ -239,7 +239,12 @@ class RenderCommentListNode(TargetNode):
                 cached = rendering.unpack_list(cache.get(key))
                 if cached is not None:
                     return cached  # stored below, rendered
-        return self.store(key, self.render_list(target, request, page, max_depth, can_reply, key))
+        html, shown = self.render_list(target, request, page, max_depth, can_reply, key)
+        if shown != page:
+            # ?cpage=9999 shows the last page: not a cached copy of its own, or every number
+            # up to 9999 could be one.
+            key = None
+        return self.store(key, html)
 
     @staticmethod
     def store(key: str | None, html: str) -> str:
@@ -255,7 +260,8 @@ class RenderCommentListNode(TargetNode):
         max_depth: int,
         can_reply: bool,
         key: str | None = None,
-    ) -> str:
+    ) -> tuple[str, str]:
+        """The list's HTML and the page it shows (``page`` clamped to the pages there are)."""
         thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
         avatar_size = conf.AVATAR_SIZE
         page_query = f"{threads.PAGE_PARAM}={thread_page.page}&" if thread_page.page > 1 else ""
@@ -302,8 +308,9 @@ class RenderCommentListNode(TargetNode):
             shown_to,
         )
         todo.clear()
+        shown = str(thread_page.page)
         del thread_page  # see the note at the top of the class
-        return join_list(html, parts)
+        return join_list(html, parts), shown
 
 
 def join_list(html: str, parts: list[str]) -> str:

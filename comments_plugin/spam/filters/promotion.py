@@ -22,19 +22,27 @@ _SPACES_RE = re.compile(r"\s+")
 _SUBSCRIBE = r"(?:subscribe|subcribe|suscribe|subscrib)"
 # What an advertiser wants you to visit: an audience of its own, never the page commented on.
 _CHANNEL = (
-    r"(?:youtube |new |music |gaming )?(?:channel|vlogs?|playlist|mixtape|music|songs?|"
-    r"covers?|tracks?|videos?|page|profile|instagram|tiktok|twitch|soundcloud)"
+    r"(?:youtube |new |music |gaming )?(?:channel|vlogs?|vids?|playlist|mixtape|music|songs?|"
+    r"covers?|tracks?|videos?|page|profile|blog|website|site|shop|store|instagram|tiktok|"
+    r"twitch|soundcloud)"
 )
 
 #: Phrases that advertise the writer on their own: they name the writer's channel or trade
 #: audiences. Regular expressions, matched case-insensitively at word boundaries.
 STRONG_PHRASES = (
-    # "check out my channel", "visit my new playlist", "listen to my songs"
-    rf"(?:check|checkout|visit|watch|listen to)(?: out)? my {_CHANNEL}",
+    # "check out my channel", "visit our new playlist", "listen to my songs", "see my blog"
+    rf"(?:check|checkout|visit|watch|listen to|see)(?: out)? (?:my|our) {_CHANNEL}",
     # "subscribe to my channel", "follow my page", "sub to me"
     rf"(?:{_SUBSCRIBE}|sub|follow) (?:to )?(?:my {_CHANNEL}|me)",
     # "sub4sub", "sub for sub", "follow 4 follow", "views for views": trading audiences.
     r"(?:sub|follow|view)s? ?(?:4|for) ?(?:sub|follow|view)s?",
+    # Nothing but the request: "Subscribe!!!".
+    rf"^\W*{_SUBSCRIBE}(?=\W*$)",
+    # Engagement bait, as an order: "Like this comment if…", "Please like my comment".
+    r"(?:^|(?<=[.!?] ))(?:please |pls |plz )?like (?:this|my) comment",
+    # The text of a video site's share button pasted as the comment ("Check out this video
+    # on YouTube:"), with or without the rest of it.
+    r"(?:check out|take a look at|watch) this (?:video|playlist|channel|song) on you ?tu\w*",
 )
 #: Phrases common in self-promotion and rare, but possible, in ordinary comments: one alone
 #: scores below the hold threshold, two together hold.
@@ -42,6 +50,9 @@ WEAK_PHRASES = (
     # Begging for subscribers: "please subscribe", "like and subscribe", "subscribe back".
     rf"(?:please|pls|plz|and) {_SUBSCRIBE}\b(?! (?:to|if|for|and) )",
     rf"{_SUBSCRIBE} (?:back|please|pls|plz)",
+    rf"(?:come|go) {_SUBSCRIBE}",
+    # "Subscribe if you…" as an order at the start of a sentence, not "I will subscribe if…".
+    rf"(?:^|(?<=[.!?] )){_SUBSCRIBE}(?! to (?:the|your|our|this) )",
     r"sub back",
     r"like (?:4|for) like(?!-)",
     r"like (?:this|my) comment",
@@ -54,8 +65,6 @@ WEAK_PHRASES = (
     r"(?:work|working|earn|earning) (?:money )?from home",
     r"(?:per|a|each) (?:day|week|hour) (?:from|working from) home",
     r"free (?:gift cards?|money|iphones?|followers|subscribers|views|likes)",
-    # The text of a video site's share button pasted as a comment.
-    r"(?:check out|take a look at|watch) this (?:video|playlist|channel|song) on you ?tu\w*",
 )
 
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from comments_plugin.spam.analysis import domain_matches, find_urls, tokens, url_domain
+from comments_plugin.spam.analysis import domain_matches, find_urls, fold, tokens, url_domain
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
 if TYPE_CHECKING:
@@ -80,6 +80,12 @@ class RuleSet:
             hit: Hit = (pk, action, value)
             value = value.strip()
             if kind == Rule.Kind.PHRASE:
+                if fold(value) != value.casefold():
+                    # A value written in look-alike or full-width characters ("іs" with a
+                    # Cyrillic і, "！") targets that disguise. Text is folded before matching,
+                    # so the rule would hit the plain word ("is") in every ordinary comment;
+                    # the plain-Latin rules already catch the disguised spellings.
+                    continue
                 toks = tokens(value)
                 if len(toks) == 1:
                     ruleset.words[toks[0]] = hit

@@ -44,7 +44,7 @@ class UnexpectedScriptFilter(BaseFilter):
         "BODY_RATIO": 0.5,
         "BODY_SCORE": 2.0,
         "AUTHOR_SCORE": 0.4,
-        "MIXED_SCORE": 1.0,
+        "MIXED_SCORE": 0.5,
         "MIN_LETTERS": 2,
     }
 
