@@ -184,5 +184,7 @@ class AkismetOptionTests(TestCase):
             assert AkismetFilter.check_options({}, 2) == []
 
     def test_option_types_are_checked(self):
-        errors = AkismetFilter.check_options({"TIMEOUT": "3", "API_KEY": "k", "SITE_URL": "https://e.com"}, 2)
+        errors = AkismetFilter.check_options(
+            {"TIMEOUT": "3", "API_KEY": "k", "SITE_URL": "https://e.com"}, 2
+        )
         assert [e.id for e in errors] == ["comments_plugin.E014"]

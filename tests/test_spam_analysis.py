@@ -3,6 +3,8 @@ from django.test import SimpleTestCase
 from comments_plugin.spam.analysis import (
     char_script,
     find_urls,
+    fold,
+    has_mixed_script_word,
     normalise_body,
     script_counts,
     scripts_for_languages,
@@ -65,3 +67,45 @@ class HostileInputTests(SimpleTestCase):
         # Shapes that made a backtracking pattern take seconds; the pattern is linear now.
         for text in ("a." * 2500, "a-" * 2500, "ab." * 1700 + "!", "x " + "a-" * 2500 + " . "):
             assert find_urls(text) == []
+
+
+class FoldTests(SimpleTestCase):
+    def test_disguised_letters_fold_to_the_plain_word(self):
+        for text in (
+            "\uff43\uff41\uff53\uff49\uff4e\uff4f",  # fullwidth
+            "cas\u200bino",  # zero-width space
+            "c\u0430sino",  # Cyrillic a
+            "\U0001d41c\U0001d41a\U0001d42c\U0001d422\U0001d427\U0001d428",  # mathematical bold
+            "cas\u00adino",  # soft hyphen
+            "CAS\u202eINO",  # bidirectional control
+        ):
+            assert fold(text) == "casino", text
+
+    def test_accents_compose_and_real_cyrillic_and_greek_words_stay(self):
+        assert fold("Cafe\u0301") == "café"
+        assert fold("Спасибо, ευχαριστώ") == "спасибо, ευχαριστώ"
+
+    def test_mixed_script_words_are_recognised(self):
+        assert has_mixed_script_word("best саsino")  # noqa: RUF001
+        assert not has_mixed_script_word("Спасибо and thanks")
+
+    def test_disguised_links_are_found(self):
+        assert find_urls("evil[.]com evil(dot)net hxxps://evil.org/x") == [
+            "evil.com",
+            "evil.net",
+            "https://evil.org/x",
+        ]
+        assert find_urls("evil\uff0ecom \uff57\uff57\uff57.bad.com e\u200bvil.ru") == [
+            "evil.com",
+            "www.bad.com",
+            "evil.ru",
+        ]
+
+    def test_any_country_code_and_common_new_top_level_domains_are_links(self):
+        text = "evil.shop evil.online evil.top evil.de evil.co example.co.uk"
+        assert find_urls(text) == text.split()
+
+    def test_words_and_file_names_that_look_like_domains_are_not(self):
+        for text in ("i.e. report.pdf and main.py", "works.In short", "ok.so", "evil.it"):
+            assert find_urls(text) == [], text
+        assert find_urls("evil.it/page") == ["evil.it/page"]

@@ -87,7 +87,7 @@ ORDINARY = [
     ("Al", "I will subscribe if you add an RSS feed.", ""),
     ("Cat", "Watch my talk: it covers the same thing.", ""),
     ("Dan", "Our Discord is discord.gg/abc, come say hi to my team", ""),
-    ("Fay", "Σ and π show up a lot in this proof: Σ π θ λ μ.", ""),  # noqa: RUF001
+    ("Fay", "Σ and π show up a lot in this proof: Σ π θ λ μ.", ""),
     ("Gus", "Kinda off topic, but how long have you been blogging?", ""),
     ("Hal", "Thank you so much for writing this article!!", ""),
     ("Ivo", "I'll check it out, thanks.", ""),

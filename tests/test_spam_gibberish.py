@@ -25,6 +25,10 @@ class GibberishFilterTests(SimpleTestCase):
         ):
             assert codes(body) == {}, body
 
+    def test_two_long_numbers_such_as_zip_codes_are_not_garbage(self):
+        assert codes("I moved from 90210 to 10001 last year.") == {}
+        assert codes("My ticket numbers were 482913 and 482977.") == {}
+
     def test_min_numbers_option_sets_how_many_it_takes(self):
         assert codes("Ticket 123456", MIN_NUMBERS=1) == {"number_garbage": 1.0}
 

@@ -50,3 +50,20 @@ class LinkCountFilterTests(SimpleTestCase):
         assert check(flt, "Watch this: http://bit.ly/abc") == {"hidden_link": 1.0}
         assert check(flt, "Free game http://game.example/?ref=5242575") == {"hidden_link": 1.0}
         assert check(flt, "The docs: https://example.com/?page=2") == {}
+
+    def test_any_public_shortener_and_referral_parameters_by_name_score(self):
+        flt = LinkCountFilter(ONE_LINK_SCORE=0)
+        for body in (
+            "the fix is at https://tinyurl.com/abc",
+            "the fix is at https://t.co/xyz",
+            "the fix is at https://is.gd/q1",
+            "the fix is at https://shop.example/item?affiliate_id=77",
+            "the fix is at https://shop.example/item?referral=me",
+            "the fix is at https://shop.example/item?partner=9",
+        ):
+            assert check(flt, body) == {"hidden_link": 1.0}, body
+
+    def test_disguised_and_new_top_level_domain_links_are_counted(self):
+        flt = LinkCountFilter()
+        for body in ("cheap at evil[.]shop and hxxp://evil.online/x", "evil.top, evil(dot)site"):
+            assert check(flt, body) == {"many_links": 1.0}, body

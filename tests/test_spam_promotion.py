@@ -21,7 +21,7 @@ class SelfPromotionFilterTests(SimpleTestCase):
             "Subscribe\xa0 to me!",
             "sub 4 sub",
             "Follow4follow",
-            "ｃｈｅｃｋ out my playlist",
+            "\uff43\uff48\uff45\uff43\uff4b out my playlist",  # fullwidth
             "SUBSCRIBE!!!",
             "Like this comment if you agree",
             "Great song. Please like my comment",

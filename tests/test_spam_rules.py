@@ -33,6 +33,12 @@ class RuleMatchingTests(TestCase):
         assert self.check(comment("I use WordPress daily")) is None
         assert self.check(comment("It is pressing")) is None
 
+    def test_disguised_words_and_links_still_match(self):
+        rule("casino", action=Rule.Action.SPAM)
+        rule("evil.com", kind=Rule.Kind.DOMAIN, action=Rule.Action.SPAM)
+        for body in ("ｃａｓｉｎｏ", "cas\u200bino", "саsino", "vi\u00adsit evil[.]com"):  # noqa: RUF001
+            assert self.check(comment(body)).code == "disallowed_key", body
+
     def test_multi_word_phrases_match_in_sequence(self):
         rule("cheap  Pills")
         rule("buy now online")

@@ -161,8 +161,7 @@ class BaseFilter:
             if not ok:
                 errors.append(
                     checks.Error(
-                        f"SPAM_FILTERS[{index}] ({cls.__name__}) option {key} must be "
-                        f"{expected}.",
+                        f"SPAM_FILTERS[{index}] ({cls.__name__}) option {key} must be {expected}.",
                         id="comments_plugin.E014",
                     )
                 )

@@ -58,7 +58,7 @@ WEAK_PHRASES = (
     r"like (?:this|my) comment",
     # Counting the audience wished for: "help me get 100 subscribers", "reach 1k subs".
     r"(?:get|reach|hit|gain) (?:me |us )?(?:to )?\d[\d,.]*k? (?:more )?(?:subscribers|subs|followers)",
-    rf"my (?:youtube |new )?(?:channel|vlog|playlist|mixtape)",
+    r"my (?:youtube |new )?(?:channel|vlog|playlist|mixtape)",
     # Earn-money pitches: "earn $500 a day", "make easy money from home".
     r"(?:earn|make|making) (?:\$ ?\d[\d,]*k?|\d[\d,]* dollars|(?:real |easy |quick |fast |extra )"
     r"(?:money|cash|\$))",

@@ -34,7 +34,7 @@ class UnexpectedScriptFilter(BaseFilter):
     names) defaults to the scripts of ``LANGUAGES`` / ``LANGUAGE_CODE``. A body whose letters
     are more than ``BODY_RATIO`` unexpected scores ``BODY_SCORE``; an author name that is,
     ``AUTHOR_SCORE``. A word mixing Latin letters with Cyrillic or Greek look-alikes
-    ("саsino"), in the body or the name, scores ``MIXED_SCORE``: people do not write so,
+    ("casino" with a Cyrillic "a"), in the body or the name, scores ``MIXED_SCORE``: people do not write so,
     people dodging word filters do.
     """
 
