@@ -80,7 +80,7 @@ class SelfPromotionFilterTests(SimpleTestCase):
         assert score("please subscribe", WEAK_SCORE=0.2) == 0.2
 
     def test_extra_phrases_are_strong(self):
-        assert score("buy our pills", EXTRA_PHRASES=[r"buy our pills"]) == 1.0
+        assert score("BUY our pills", EXTRA_PHRASES=[r"Buy our pills"]) == 1.0
 
     def test_phrases_that_cannot_be_combined_fail_the_system_check(self):
         options = {"EXTRA_PHRASES": ["(?P<x>a)", "(?P<x>b)"]}

@@ -39,6 +39,15 @@ class RuleMatchingTests(TestCase):
         for body in ("ｃａｓｉｎｏ", "cas\u200bino", "саsino", "vi\u00adsit evil[.]com"):  # noqa: RUF001
             assert self.check(comment(body)).code == "disallowed_key", body
 
+    def test_a_tagged_email_and_an_ipv4_mapped_address_still_match(self):
+        rule("bad@example.com", kind=Rule.Kind.EMAIL)
+        rule("203.0.113.0/24", kind=Rule.Kind.IP)
+        rule("198.51.100.7", kind=Rule.Kind.IP)
+        assert self.check(comment(author_email="Bad+2@Example.com")) is not None
+        assert self.check(comment(ip_address="::ffff:203.0.113.5")) is not None
+        assert self.check(comment(ip_address="::ffff:198.51.100.7")) is not None
+        assert self.check(comment(ip_address="::ffff:192.0.2.1")) is None
+
     def test_multi_word_phrases_match_in_sequence(self):
         rule("cheap  Pills")
         rule("buy now online")

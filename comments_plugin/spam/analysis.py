@@ -74,6 +74,8 @@ _LOOKALIKE_RE = re.compile(f"[{_LOOKALIKES}]")
 _MIXED_WORD_RE = re.compile(r"\b(?=\w*[a-zA-Z])\w+")
 
 
+# Several filters fold the same comment; the work is done once.
+@functools.lru_cache(maxsize=512)
 def fold(text: str, casefold: bool = True) -> str:
     """``text`` as matching sees it: invisible characters dropped, NFKC-normalised (fullwidth
     and mathematical letters become plain ones), Cyrillic and Greek look-alikes inside

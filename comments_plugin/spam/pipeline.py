@@ -91,7 +91,7 @@ class PipelineResult:
 
     @property
     def reasons(self) -> list[dict[str, Any]]:
-        return [v.as_dict() for v in self.verdicts if v.score or v.discard or v.error or v.code]
+        return [v.as_dict() for v in self.verdicts]
 
 
 def _as_list(result: Verdict | Iterable[Verdict] | None) -> list[Verdict]:

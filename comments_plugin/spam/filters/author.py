@@ -68,8 +68,9 @@ class AuthorNameFilter(BaseFilter):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        words = [*COMMERCIAL_WORDS, *self.options["EXTRA_WORDS"]]
-        self._pattern = re.compile(join_phrases(words), re.IGNORECASE)
+        # Lower-case words matched in the folded name; a site's own in any case.
+        words = [*COMMERCIAL_WORDS, *(f"(?i:{w})" for w in self.options["EXTRA_WORDS"])]
+        self._pattern = re.compile(join_phrases(words))
 
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
         name = fold(comment.author_name)

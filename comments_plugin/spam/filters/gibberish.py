@@ -57,8 +57,11 @@ class GibberishFilter(BaseFilter):
                 )
             )
         ws = [w for w in words(text) if not w.isdigit()]
+        # Six consonants need a word of six letters; shorter words are not looked at.
         mash = [
-            w for w in ws if w.isascii() and _CONSONANTS_RE.search(_HELD_LETTER_RE.sub(r"\1", w))
+            w
+            for w in ws
+            if len(w) >= 6 and w.isascii() and _CONSONANTS_RE.search(_HELD_LETTER_RE.sub(r"\1", w))
         ]
         if len(mash) >= 2 and len(mash) >= 0.3 * len(ws):
             verdicts.append(

@@ -81,10 +81,10 @@ class RuleSet:
             value = value.strip()
             if kind == Rule.Kind.PHRASE:
                 if fold(value) != value.casefold():
-                    # A value written in look-alike or full-width characters ("іs" with a
-                    # Cyrillic і, "！") targets that disguise. Text is folded before matching,
-                    # so the rule would hit the plain word ("is") in every ordinary comment;
-                    # the plain-Latin rules already catch the disguised spellings.
+                    # A value written in look-alike or full-width characters ("\u0456s" with a
+                    # Cyrillic i, "\uff01") targets that disguise. Text is folded before
+                    # matching, so the rule would hit the plain word ("is") in every ordinary
+                    # comment; the plain-Latin rules already catch the disguised spellings.
                     continue
                 toks = tokens(value)
                 if len(toks) == 1:
@@ -153,6 +153,11 @@ class RuleSet:
         if email:
             if email in self.emails:
                 hits.append(self.emails[email])
+            local, _at, email_domain = email.rpartition("@")
+            # "spam+2@example.com" is the mailbox "spam@example.com".
+            untagged = f"{local.split('+', 1)[0]}@{email_domain}"
+            if untagged != email and untagged in self.emails:
+                hits.append(self.emails[untagged])
             email_domain = email.rpartition("@")[2]
             for domain, hit in self.email_domains.items():
                 if domain_matches(email_domain, domain):
@@ -171,17 +176,22 @@ class RuleSet:
         if comment.ip_address:
             if comment.ip_address in self.addresses:
                 hits.append(self.addresses[comment.ip_address])
-            if self.networks:
-                try:
-                    address = ipaddress.ip_address(comment.ip_address)
-                except ValueError:
-                    address = None
-                if address is not None:
-                    hits.extend(
-                        hit
-                        for network, hit in self.networks
-                        if address.version == network.version and address in network
-                    )
+            try:
+                address = ipaddress.ip_address(comment.ip_address)
+            except ValueError:
+                address = None
+            # A dual-stack socket reports an IPv4 client as "::ffff:203.0.113.5".
+            mapped = getattr(address, "ipv4_mapped", None)
+            if mapped is not None:
+                address = mapped
+                if str(mapped) in self.addresses:
+                    hits.append(self.addresses[str(mapped)])
+            if self.networks and address is not None:
+                hits.extend(
+                    hit
+                    for network, hit in self.networks
+                    if address.version == network.version and address in network
+                )
         return list(dict.fromkeys(hits))
 
 
