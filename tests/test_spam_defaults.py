@@ -197,6 +197,17 @@ class DefaultPipelineTests(TestCase):
         codes = {v.code for v in result.verdicts}
         assert {"link_in_name", "commercial_name", "number_garbage"} <= codes
 
+    def test_common_thanks_by_two_readers_on_two_articles_is_not_spam(self):
+        other = Article.objects.create(title="Other", slug="other")
+        text = "Thank you so much for writing this article!!"
+        self.post("Hal", text, ip="198.51.100.200")
+        self.article, first = other, self.article
+        try:
+            result = self.post("Ivy", text, ip="198.51.100.201")
+        finally:
+            self.article = first
+        assert result.decision in (Decision.APPROVE, Decision.HOLD), result.verdicts
+
     def test_korean_massage_praise_is_caught_untrained(self):
         result = self.post(*KOREAN_MASSAGE)
         assert result.decision in (Decision.HOLD, Decision.SPAM)

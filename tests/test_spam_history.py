@@ -51,8 +51,15 @@ class DuplicateFilterTests(TestCase):
         assert caught.exception.status == 400
         assert "Duplicate comment detected" in caught.exception.message
 
-    def test_the_same_text_on_another_object_is_spam(self):
+    def test_the_same_text_on_one_other_object_is_held_not_spam(self):
+        # Two readers may thank two articles in the same words.
         make_comment(self.other, LONG, author_email="someone@example.com")
+        assert codes(DuplicateFilter(), new(self.article, LONG)) == {"duplicate_elsewhere": 1.0}
+
+    def test_the_same_text_on_two_other_objects_is_spam(self):
+        third = Article.objects.create(title="C", slug="c")
+        make_comment(self.other, LONG, author_email="someone@example.com")
+        make_comment(third, LONG, author_email="someone-else@example.com")
         assert codes(DuplicateFilter(), new(self.article, LONG)) == {"duplicate": 3.0}
 
     def test_one_echo_on_this_object_is_fine_but_a_run_of_copies_is_held(self):
@@ -68,7 +75,7 @@ class DuplicateFilterTests(TestCase):
     def test_a_copy_with_other_spacing_and_case_is_found_by_its_hash(self):
         make_comment(self.other, LONG, author_email="someone@example.com")
         copy = new(self.article, "  " + LONG.upper().replace(" ", "\n  "))
-        assert codes(DuplicateFilter(), copy) == {"duplicate": 3.0}
+        assert codes(DuplicateFilter(), copy) == {"duplicate_elsewhere": 1.0}
 
     def test_the_body_hash_follows_an_edited_body(self):
         comment = make_comment(self.article, LONG)
@@ -87,7 +94,7 @@ class DuplicateFilterTests(TestCase):
             status=Status.APPROVED,
         )
         operations.import_comments([imported])
-        assert codes(DuplicateFilter(), new(self.article, LONG)) == {"duplicate": 3.0}
+        assert codes(DuplicateFilter(), new(self.article, LONG)) == {"duplicate_elsewhere": 1.0}
 
     def test_old_and_trashed_comments_do_not_count(self):
         old = make_comment(self.other, LONG, author_email="someone@example.com")

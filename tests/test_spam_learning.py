@@ -153,7 +153,7 @@ class LearningFilterTests(TestCase):
 
     def test_probability_options_must_be_ordered(self):
         errors = LearningFilter.check_options({"HOLD_PROBABILITY": 0.9999}, 0)
-        assert [e.id for e in errors] == ["comments_plugin.E015"]
+        assert [e.id for e in errors] == ["comments_plugin.E019"]
 
 
 class LabelTests(SimpleTestCase):

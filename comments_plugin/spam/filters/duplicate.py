@@ -21,11 +21,13 @@ class DuplicateFilter(HistoryFilter):
 
     The same author posting the same text on the same object again is refused with a form
     error (a double click, or a repeat). The same text of at least ``MIN_LENGTH`` characters
-    posted by someone else within ``WINDOW_DAYS`` scores ``SCORE`` when it was on another
-    object (real people do not paste one comment around a site, spam runs do) and
-    ``SAME_OBJECT_SCORE`` when on the same one by at least ``SAME_OBJECT_AUTHORS`` other
-    people (one echo is a coincidence, such as two readers pasting the page's own link; a run
-    of copies is a bot working the page). Short stock replies ("Thanks!") are left alone.
+    posted within ``WINDOW_DAYS`` scores ``SCORE`` when it was on ``OTHER_PAGES`` or more
+    other objects (real people do not paste one comment around a site, spam runs do), and
+    ``OTHER_PAGE_SCORE`` (a hold) when on one other object only: two readers may well write
+    "Thank you so much for writing this article!!" under two articles. On the same object it
+    scores ``SAME_OBJECT_SCORE`` when at least ``SAME_OBJECT_AUTHORS`` other people posted it
+    (one echo is a coincidence, such as two readers pasting the page's own link; a run of
+    copies is a bot working the page). Short stock replies ("Thanks!") are left alone.
     """
 
     name = "duplicate"
@@ -35,6 +37,8 @@ class DuplicateFilter(HistoryFilter):
         "SCORE": 3.0,
         "SAME_OBJECT_SCORE": 1.0,
         "SAME_OBJECT_AUTHORS": 2,
+        "OTHER_PAGES": 2,
+        "OTHER_PAGE_SCORE": 1.0,
     }
 
     def history_sql(self, comment: Comment, sql: SQL) -> Condition | None:
@@ -75,7 +79,7 @@ class DuplicateFilter(HistoryFilter):
             return None
         recent = self.earlier(comment, rows)
         digest = body_hash(comment.body) if recent else ""
-        elsewhere = 0
+        elsewhere: set[tuple[int | None, str]] = set()
         here: set[str] = set()
         for row in recent:
             if row.body_hash != digest:
@@ -99,13 +103,19 @@ class DuplicateFilter(HistoryFilter):
             if same_object:
                 here.add(row.author_email.casefold() or row.author_name.casefold())
             else:
-                elsewhere += 1
+                elsewhere.add((row.content_type_id, str(row.object_pk)))
         if len(body) < self.options["MIN_LENGTH"]:
             return None
-        if elsewhere:
+        if len(elsewhere) >= self.options["OTHER_PAGES"]:
             return self.verdict(
                 "duplicate",
                 self.options["SCORE"],
+                gettext_lazy("The same text was posted recently on other pages."),
+            )
+        if elsewhere:
+            return self.verdict(
+                "duplicate_elsewhere",
+                self.options["OTHER_PAGE_SCORE"],
                 gettext_lazy("The same text was posted recently on another page."),
             )
         if here and len(here) >= self.options["SAME_OBJECT_AUTHORS"]:

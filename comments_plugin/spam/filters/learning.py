@@ -111,7 +111,7 @@ class LearningFilter(BaseFilter):
                 checks.Error(
                     f"SPAM_FILTERS[{index}] ({cls.__name__}) needs 0 ≤ HAM_PROBABILITY < "
                     "LEAN_PROBABILITY ≤ HOLD_PROBABILITY ≤ SPAM_PROBABILITY ≤ 1.",
-                    id="comments_plugin.E015",
+                    id="comments_plugin.E019",
                 )
             )
         return errors
