@@ -1,9 +1,11 @@
 import json
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import TestCase
 
 from comments_plugin.models import Comment, LearnedToken, Rule
@@ -56,3 +58,14 @@ class LeaveOneVideoOutTests(TestCase):
             report = json.loads(run("--train", *train, "--test", str(test), "--json"))
             assert report["precision"] > 0.9, (test.name, report)
             assert report["false_positive_rate"] < 0.05, (test.name, report)
+
+
+class UnmigratedDatabaseTests(TestCase):
+    def test_an_unmigrated_database_is_a_clear_error_not_meaningless_figures(self):
+        with (
+            mock.patch.object(
+                connection.introspection, "table_names", return_value=["django_migrations"]
+            ),
+            pytest.raises(CommandError, match="run migrate first"),
+        ):
+            call_command("comments_spam_eval", "--test", str(SAMPLE))
