@@ -490,6 +490,27 @@ def worker_seed(app: str, n: int) -> dict[str, Any]:
     ct = ContentType.objects.get_for_model(Article)
     start = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     rows = dataset(n)
+
+    def contrib_comments(model: Any) -> list[Any]:
+        # contrib-comments' rows; xtd stores the same ones as the parents of its own.
+        return [
+            model(
+                pk=r["id"],
+                content_type=ct,
+                object_pk=str(article.pk),
+                site_id=1,
+                user_name=r["name"],
+                user_email=r["email"],
+                user_url=r["url"],
+                comment=r["body"],
+                submit_date=start + datetime.timedelta(minutes=r["minute"]),
+                ip_address="192.0.2.1",
+                is_public=True,
+                is_removed=False,
+            )
+            for r in rows
+        ]
+
     if app == "ours":
         from comments_plugin.models import Comment, Status
 
@@ -515,24 +536,7 @@ def worker_seed(app: str, n: int) -> dict[str, Any]:
     elif app == "contrib":
         from django_comments.models import Comment
 
-        objs = [
-            Comment(
-                pk=r["id"],
-                content_type=ct,
-                object_pk=str(article.pk),
-                site_id=1,
-                user_name=r["name"],
-                user_email=r["email"],
-                user_url=r["url"],
-                comment=r["body"],
-                submit_date=start + datetime.timedelta(minutes=r["minute"]),
-                ip_address="192.0.2.1",
-                is_public=True,
-                is_removed=False,
-            )
-            for r in rows
-        ]
-        Comment.objects.bulk_create(objs, batch_size=2000)
+        Comment.objects.bulk_create(contrib_comments(Comment), batch_size=2000)
     else:
         from django_comments_xtd.models import XtdComment
 
@@ -547,16 +551,16 @@ def worker_seed(app: str, n: int) -> dict[str, Any]:
 
         def walk(root_id: int) -> None:
             position = 0
+            visited = []
             stack = [root_id]
             while stack:
                 current = stack.pop()
                 position += 1
                 order[current] = position
+                visited.append(current)
                 stack.extend(reversed(children.get(current, [])))
-            # descendants, deepest first
-            for cid in sorted(
-                (c for c in order if by_id[c]["root"] == root_id), key=lambda c: -by_id[c]["depth"]
-            ):
+            # Descendant counts, deepest first, over this thread only (not every row so far).
+            for cid in sorted(visited, key=lambda c: -by_id[c]["depth"]):
                 nested[cid] = sum(1 + nested[k] for k in children.get(cid, []))
 
         for r in rows:
@@ -566,26 +570,7 @@ def worker_seed(app: str, n: int) -> dict[str, Any]:
 
         # XtdComment extends contrib's Comment through multi-table inheritance, which
         # bulk_create() refuses: insert the parent rows, then the child rows with plain SQL.
-        Comment.objects.bulk_create(
-            [
-                Comment(
-                    pk=r["id"],
-                    content_type=ct,
-                    object_pk=str(article.pk),
-                    site_id=1,
-                    user_name=r["name"],
-                    user_email=r["email"],
-                    user_url=r["url"],
-                    comment=r["body"],
-                    submit_date=start + datetime.timedelta(minutes=r["minute"]),
-                    ip_address="192.0.2.1",
-                    is_public=True,
-                    is_removed=False,
-                )
-                for r in rows
-            ],
-            batch_size=2000,
-        )
+        Comment.objects.bulk_create(contrib_comments(Comment), batch_size=2000)
         q = connection.ops.quote_name
         columns = [
             "comment_ptr_id",
