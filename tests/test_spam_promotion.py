@@ -45,6 +45,36 @@ class SelfPromotionFilterTests(SimpleTestCase):
         ):
             assert score(body) == 0.5, body
 
+    def test_asking_for_likes_on_the_comment_itself_holds_alone(self):
+        for body in (
+            "I just wanna see how many people like this comment",
+            "PLEASE DON'T LIKE THIS COMMENT IF YOU ARE WATCHING IN 2015",
+            "Do not like this comment if you are not watching in 2004",
+            "\U0001f600 Like This Comment \U0001f600",
+        ):
+            assert score(body) >= 1.0, body
+
+    def test_saying_one_likes_another_comment_is_not_bait(self):
+        # First person: a reader agreeing with someone, at most one weak sign.
+        for body in (
+            "I like this comment",
+            "We like this comment a lot",
+            "I really like this comment, well said.",
+            "I also like this comment",
+        ):
+            assert score(body) == 0.5, body
+
+    def test_more_begging_for_subscribers_and_likes_is_weak(self):
+        for body in (
+            "Like and subscribe if you watch in 2015",
+            "subscribers please",
+            "can you guys subscribe for me",
+            "give it a like",
+            "Thumbs up this comment",
+            "HOW MANY THUMBS UP FOR THE DRUMMER?",
+        ):
+            assert score(body) == 0.5, body
+
     def test_everyday_english_is_not_promotion(self):
         for body in (
             "Please help, I get an error when I run migrate.",
@@ -61,6 +91,9 @@ class SelfPromotionFilterTests(SimpleTestCase):
             "I will subscribe if you add an RSS feed.",
             "Subscribe to the newsletter for the next part.",
             "Watch my talk: it covers the same thing.",
+            "How many people were at the meeting?",
+            "I'd like this comment section to stay civil.",
+            "He gave it a lot of thought.",
         ):
             assert score(body) is None, body
 

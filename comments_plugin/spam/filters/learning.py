@@ -38,7 +38,7 @@ class LearningFilter(BaseFilter):
     name = "learning"
     default_options = {
         "MIN_MESSAGES": 20,
-        "LEAN_PROBABILITY": 0.9,
+        "LEAN_PROBABILITY": 0.7,
         "HOLD_PROBABILITY": 0.99,
         "SPAM_PROBABILITY": 0.999,
         "HAM_PROBABILITY": 0.01,

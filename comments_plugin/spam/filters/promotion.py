@@ -27,6 +27,9 @@ _CHANNEL = (
     r"twitch|soundcloud)"
 )
 
+# "this comment section", "my comment form": the page's comments, not one comment.
+_NOT_THE_SECTION = r"(?! (?:section|thread|box|form|field|policy|system))"
+
 #: Phrases that advertise the writer on their own: they name the writer's channel or trade
 #: audiences. Regular expressions, matched case-insensitively at word boundaries.
 STRONG_PHRASES = (
@@ -38,8 +41,11 @@ STRONG_PHRASES = (
     r"(?:sub|follow|view)s? ?(?:4|for) ?(?:sub|follow|view)s?",
     # Nothing but the request: "Subscribe!!!".
     rf"^\W*{_SUBSCRIBE}(?=\W*$)",
-    # Engagement bait, as an order: "Like this comment if…", "Please like my comment".
-    r"(?:^|(?<=[.!?] ))(?:please |pls |plz )?like (?:this|my) comment",
+    # Engagement bait: asking for likes on the comment itself ("Like this comment if…",
+    # "Please like my comment", "see how many people like this comment"), but not someone
+    # saying they like another comment ("I like this comment", "we really like this comment").
+    r"(?<!\bi )(?<!\bwe )(?<!\breally )(?<!\balso )(?<!\bdo )(?<!\bi'd )(?<!\bwould you )"
+    rf"like (?:this|my) comment{_NOT_THE_SECTION}",
     # The text of a video site's share button pasted as the comment ("Check out this video
     # on YouTube:"), with or without the rest of it.
     r"(?:check out|take a look at|watch) this (?:video|playlist|channel|song) on you ?tu\w*",
@@ -48,14 +54,19 @@ STRONG_PHRASES = (
 #: scores below the hold threshold, two together hold.
 WEAK_PHRASES = (
     # Begging for subscribers: "please subscribe", "like and subscribe", "subscribe back".
-    rf"(?:please|pls|plz|and) {_SUBSCRIBE}\b(?! (?:to|if|for|and) )",
-    rf"{_SUBSCRIBE} (?:back|please|pls|plz)",
+    rf"(?:please|pls|plz|and) {_SUBSCRIBE}\b(?! (?:to|if|for|and) )|like and {_SUBSCRIBE}",
+    rf"{_SUBSCRIBE}(?:rs|s)? (?:back|please|pls|plz)",
+    rf"{_SUBSCRIBE} for me",
     rf"(?:come|go) {_SUBSCRIBE}",
     # "Subscribe if you…" as an order at the start of a sentence, not "I will subscribe if…".
     rf"(?:^|(?<=[.!?] )){_SUBSCRIBE}(?! to (?:the|your|our|this) )",
     r"sub back",
     r"like (?:4|for) like(?!-)",
-    r"like (?:this|my) comment",
+    rf"like (?:this|my) comment{_NOT_THE_SECTION}",
+    # Engagement bait: asking for likes on the comment itself rather than saying anything.
+    r"thumbs? up (?:this|my) comment",
+    r"give (?:it|this|me|this comment|my comment) a (?:like|thumbs? up)",
+    r"how many (?:likes|thumbs? up)",
     # Counting the audience wished for: "help me get 100 subscribers", "reach 1k subs".
     r"(?:get|reach|hit|gain) (?:me |us )?(?:to )?\d[\d,.]*k? (?:more )?(?:subscribers|subs|followers)",
     r"my (?:youtube |new )?(?:channel|vlog|playlist|mixtape)",
