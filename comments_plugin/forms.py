@@ -152,13 +152,19 @@ class CommentForm(forms.Form):
         user: Any = None,
         initial: Any = None,
         pending_ids: Collection[int] = (),
+        verified_token: tuple[str, datetime.datetime] | None = None,
         **kwargs: Any,
     ) -> None:
         self.target = target
         self.pending_ids = set(pending_ids)
         self.user = user if user is not None and user.is_authenticated else None
+        # A token the view has already checked (it had to, to find ``target``) and when it
+        # was issued: not verified a second time.
+        self.verified_token = verified_token
         initial = dict(initial or {})
-        initial.setdefault("token", make_token(target))
+        if data is None:
+            # A bound form shows the token it was sent, never this one: sign only for a new form.
+            initial.setdefault("token", make_token(target))
         super().__init__(data, initial=initial, **kwargs)
         # Read at form creation, not import, so a changed setting applies at once.
         self.fields["body"].validators.append(MaxLengthValidator(conf.MAX_LENGTH))
@@ -172,6 +178,9 @@ class CommentForm(forms.Form):
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]
+        if self.verified_token is not None and self.verified_token[0] == token:
+            self.token_issued_at = self.verified_token[1]
+            return token
         try:
             target, issued = read_token(token, known=self.target)
         except BadTarget as exc:

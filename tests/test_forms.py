@@ -57,6 +57,29 @@ class CommentFormTests(TestCase):
         assert form.is_valid(), form.errors
         assert form.token_age.total_seconds() >= 59
 
+    def test_a_token_the_view_verified_is_not_verified_again(self):
+        data = form_data(self.article)
+        target, issued = read_token(data["token"])
+        form = CommentForm(target, data=data, verified_token=(data["token"], issued))
+        with mock.patch("comments_plugin.forms.read_token") as read:
+            assert form.is_valid(), form.errors
+        read.assert_not_called()
+        assert form.token_issued_at == issued
+
+    def test_a_verified_token_that_is_not_the_posted_one_does_not_count(self):
+        data = form_data(self.article, token=make_token(self.other))
+        genuine = form_data(self.article)["token"]
+        _target, issued = read_token(genuine)
+        form = CommentForm(self.article, data=data, verified_token=(genuine, issued))
+        assert not form.is_valid()
+        assert "This form belongs to another page." in form.errors["token"]
+
+    def test_a_bound_form_signs_no_new_token(self):
+        with mock.patch("comments_plugin.forms.make_token") as make:
+            CommentForm(self.article, data=form_data(self.article))
+        make.assert_not_called()
+        assert CommentForm(self.article).initial["token"]
+
     def test_name_email_and_comment_are_required_and_website_is_not(self):
         form = self.form(name="", email="", body="", url="")
         assert not form.is_valid()

@@ -141,8 +141,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         if getattr(request, "user", None) is not None and request.user.is_authenticated
         else None
     )
+    token = data.get("token", "")
     try:
-        target, _issued = read_token(data.get("token", ""))
+        target, issued = read_token(token)
     except TokenExpired as exc:
         # A tab left open too long: the form again, with the visitor's text and a new token.
         renewed = data.copy()
@@ -156,7 +157,13 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     except BadTarget as exc:
         return error_response(request, str(exc))
 
-    form = CommentForm(target, data=data, user=user, pending_ids=threads.pending_ids(request))
+    form = CommentForm(
+        target,
+        data=data,
+        user=user,
+        pending_ids=threads.pending_ids(request),
+        verified_token=(token, issued),
+    )
     if not form.is_valid():
         return render_form_page(request, target, form, status=400)
     if "preview" in data and conf.ALLOW_PREVIEW:
