@@ -7,16 +7,16 @@ are slow), opening a nested ``<ol>`` where a node has replies and closing as man
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db import models
+from django.db import models, router
 from django.db.models import Q, Subquery, signals
-from django.db.models.base import ModelState
 
 from comments_plugin import markup
 from comments_plugin.conf import conf
@@ -47,54 +47,113 @@ LIST_FIELDS = (
     "object_pk",
 )
 
-#: Columns of LIST_FIELDS whose values repeat from row to row (see load_comments()).
+#: Columns of LIST_FIELDS whose values repeat from row to row.
 SHARED_FIELDS = ("author_name", "author_email", "author_url", "status", "object_pk")
 
 
-def load_comments(queryset: models.QuerySet[Comment]) -> list[Comment]:
-    """``list(queryset.only(*LIST_FIELDS))``, built several times faster.
+class Row(NamedTuple):
+    """One comment of the public list: its :data:`LIST_FIELDS`, without a model instance.
 
-    ``Model.__init__`` costs tens of microseconds a row (a descriptor per foreign key, the
-    deferred-field bookkeeping, a ``post_init`` signal), which for a long thread was more
-    than the SQL. The rows are read with ``values_list()`` (so every field converter still
-    runs) and the instances filled in the way ``Model.from_db()`` leaves them; fields not
-    listed are deferred, exactly as with ``only()``. Should anything listen to ``post_init``
-    for comments, the ordinary path is taken so that it still hears every instance.
+    The list renders ten thousand comments from these; a tuple costs a fraction of a
+    ``Comment`` with its ``__dict__`` and ``ModelState``, which set how much memory a long
+    thread peaked at. It reads like the comment for what the list shows (``row.pk``,
+    ``row.author_name``, ...); :meth:`as_comment` gives the model instance.
     """
-    if signals.post_init.has_listeners(Comment):
-        return list(queryset.only(*LIST_FIELDS))
-    names = [Comment._meta.pk.attname if name == "pk" else name for name in LIST_FIELDS]
-    db = queryset.db
-    comments = []
+
+    id: int
+    parent_id: int | None
+    thread_id: int | None
+    depth: int
+    user_id: int | None
+    author_name: str
+    author_email: str
+    author_url: str
+    body: str
+    status: str
+    submitted_at: datetime.datetime
+    content_type_id: int
+    object_pk: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def as_comment(self) -> Comment:
+        """This row as a ``Comment``, as if loaded with ``only(*LIST_FIELDS)``.
+
+        The other fields are deferred (read from the router's database for reading when
+        first used), and ``post_init`` receivers hear it as they hear any loaded instance.
+        """
+        names = [f.attname for f in Comment._meta.concrete_fields if f.attname in _ROW_NAMES]
+        values = [getattr(self, name) for name in names]
+        return Comment.from_db(router.db_for_read(Comment), names, values)
+
+
+_ROW_NAMES = frozenset(Row._fields)
+#: Columns of a Row whose values repeat from row to row (see load_rows()).
+_SHARED = tuple(Row._fields.index(name) for name in SHARED_FIELDS)
+
+
+def load_rows(queryset: models.QuerySet[Comment]) -> list[Row]:
+    """The comments of ``queryset`` as :class:`Row` tuples, in one query.
+
+    Read with ``values_list()``, so every field converter still runs (``submitted_at``
+    comes back as an aware datetime, for one).
+    """
+    rows = []
+    make = Row._make
     # A long thread is a few people talking: one string object per distinct name, address
     # and status instead of one per row (a few megabytes for ten thousand comments).
     seen: dict[Any, Any] = {}
-    for row in queryset.values_list(*names):
-        comment = Comment.__new__(Comment)
-        values = comment.__dict__
-        values.update(zip(names, row, strict=True))
-        for name in SHARED_FIELDS:
-            value = values[name]
-            values[name] = seen.setdefault(value, value)
-        state = comment._state = ModelState()
-        state.adding = False
-        state.db = db
-        comments.append(comment)
-    return comments
+    shared = _SHARED
+    for values in queryset.values_list(*Row._fields):
+        row = list(values)
+        for i in shared:
+            value = row[i]
+            row[i] = seen.setdefault(value, value)
+        rows.append(make(row))
+    return rows
 
 
-@dataclass(eq=False, slots=True)
+def load_comments(queryset: models.QuerySet[Comment]) -> list[Comment]:
+    """``list(queryset.only(*LIST_FIELDS))``: the comments as model instances."""
+    return list(queryset.only(*LIST_FIELDS))
+
+
 class Node:
-    comment: Comment
-    depth: int = 0
-    number: int = 0
-    children: list[Node] = field(default_factory=list)
-    has_children: bool = False
-    closes: range = range(0)
+    """One comment in the flattened tree (see :func:`build_nodes`).
+
+    ``row`` is what it was built from: a :class:`Row` (the public list) or a ``Comment``;
+    both have the list's fields as attributes. ``comment`` is always the ``Comment``,
+    made from the row when first read, so a ``list.html`` that loops over ``nodes`` can use
+    the model's methods.
+    """
+
+    __slots__ = ("_comment", "children", "closes", "depth", "has_children", "number", "row")
+
+    def __init__(self, row: Row | Comment, depth: int = 0) -> None:
+        self.row = row
+        self.depth = depth
+        self.number = 0
+        self.children: list[Node] = []
+        self.has_children = False
+        self.closes = range(0)
+        self._comment: Comment | None = None
+
+    @property
+    def comment(self) -> Comment:
+        if isinstance(self.row, Comment):
+            return self.row
+        if self._comment is None:
+            self._comment = self.row.as_comment()
+        return self._comment
 
     @property
     def is_pending(self) -> bool:
-        return self.comment.status != Status.APPROVED
+        return self.row.status != Status.APPROVED
+
+    def __repr__(self) -> str:
+        return f"<Node {self.row.pk} depth={self.depth}>"
 
 
 @dataclass
@@ -162,9 +221,12 @@ def target_filter(target: models.Model) -> Q:
 
 
 def build_nodes(
-    comments: Iterable[Comment], *, newest_first: bool = False, max_depth: int | None = None
+    comments: Iterable[Row | Comment],
+    *,
+    newest_first: bool = False,
+    max_depth: int | None = None,
 ) -> list[Node]:
-    """Arrange ``comments`` as a tree and flatten it depth-first.
+    """Arrange ``comments`` (rows or instances) as a tree and flatten it depth-first.
 
     A reply whose parent is not in ``comments`` (held, spam, deleted) is shown under its
     nearest loaded ancestor on its thread, or as a top-level comment.
@@ -177,11 +239,14 @@ def build_nodes(
         if comment.author_url and not markup.is_web_url(comment.author_url):
             # The list links the author's website: only an http(s) one, whatever stored it
             # (the form allows nothing else, an import or a script might).
-            comment.author_url = ""
+            if isinstance(comment, Comment):
+                comment.author_url = ""
+            else:
+                comment = comment._replace(author_url="")
         by_id[comment.id] = Node(comment)
     roots: list[Node] = []
     for node in by_id.values():
-        c = node.comment
+        c = node.row
         parent = by_id.get(c.parent_id) if c.parent_id else None
         if parent is None and c.thread_id:
             parent = by_id.get(c.thread_id)
@@ -261,8 +326,13 @@ def load_page(
     base = Comment.objects.filter(where).filter(visible)
     newest_first = conf.ORDER_NEWEST_FIRST
 
+    # Rows rather than model instances (see Row), unless something listens to post_init
+    # for comments: then it hears every comment of the list, as it would with a queryset.
+    load: Callable[[models.QuerySet[Comment]], Sequence[Row | Comment]] = (
+        load_comments if signals.post_init.has_listeners(Comment) else load_rows
+    )
     if page_size <= 0:
-        comments = load_comments(base)
+        comments = load(base)
         roots = sum(1 for c in comments if c.parent_id is None)
         nodes = build_nodes(comments, newest_first=newest_first, max_depth=max_depth)
         return ThreadPage(nodes, approved_count(target, request), 1, 1, roots)
@@ -289,7 +359,7 @@ def load_page(
         number = 1
     number = min(max(number, 1), num_pages)
     page_roots = root_ids[(number - 1) * page_size : number * page_size]
-    comments = load_comments(base.filter(Q(pk__in=page_roots) | Q(thread_id__in=page_roots)))
+    comments = load(base.filter(Q(pk__in=page_roots) | Q(thread_id__in=page_roots)))
     nodes = build_nodes(comments, newest_first=newest_first, max_depth=max_depth)
     return ThreadPage(nodes, approved_count(target, request), number, num_pages, thread_count)
 

@@ -1,6 +1,7 @@
 import datetime
 import itertools
 import pickle
+import sys
 import zlib
 import zoneinfo
 
@@ -23,29 +24,30 @@ from tests.testapp.models import Article
 # The per-comment markup as a template loop: what a site overriding list.html would write,
 # and what render_comments() replaced. Both must give the same HTML.
 LOOP = (
-    "{% load i18n comments_plugin %}{% for node in nodes %}{% with c=node.comment %}"
+    "{% load i18n tz comments_plugin %}{% for node in nodes %}{% with c=node.comment %}"
     '<li id="comment-{{ c.pk }}" class="comment depth-{{ node.depth|add:1 }}'
-    '{% if node.is_pending %} comment-awaiting-moderation{% endif %}">\n'
-    '<article class="comment-body">\n<footer class="comment-meta">\n'
+    '{% if node.is_pending %} comment-awaiting-moderation{% endif %}">'
+    '<article class="comment-body"><footer class="comment-meta">'
     '<img class="avatar" src="{% comment_avatar_url c %}" alt="" width="{{ avatar_size }}" '
-    'height="{{ avatar_size }}" loading="lazy">\n'
+    'height="{{ avatar_size }}" loading="lazy"> '
     '<b class="comment-author">{% if c.author_url %}<a href="{{ c.author_url }}" '
     'rel="nofollow ugc noopener" class="url">{{ c.author_name }}</a>{% else %}'
-    "{{ c.author_name }}{% endif %}</b>\n"
+    "{{ c.author_name }}{% endif %}</b> "
     '<a class="comment-permalink" href="#comment-{{ c.pk }}"><time datetime="'
-    '{{ c.submitted_at|date:\'c\' }}">{{ c.submitted_at|date:"DATETIME_FORMAT" }}</time></a>\n'
-    '{% if node.is_pending %}<em class="comment-awaiting-moderation">'
-    '{% translate "Your comment is awaiting moderation." %}</em>{% endif %}\n'
-    '</footer>\n<div class="comment-content">{{ c.body|comment_body }}</div>\n'
+    "{{ c.submitted_at|utc|date:'Y-m-d\\TH:i:s\\Z' }}\">"
+    '{{ c.submitted_at|date:"DATETIME_FORMAT" }}</time></a>'
+    '{% if node.is_pending %} <em class="comment-awaiting-moderation">'
+    '{% translate "Your comment is awaiting moderation." %}</em>{% endif %}'
+    '</footer><div class="comment-content">{{ c.body|comment_body }}</div>'
     "{% if can_reply and not node.is_pending and c.depth < max_depth %}"
     '<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?{{ prefix }}'
-    '{{ c.pk }}#respond" data-comment-id="{{ c.pk }}" aria-label="{% blocktranslate with '
+    '{{ c.pk }}#respond" aria-label="{% blocktranslate with '
     'name=c.author_name %}Reply to {{ name }}{% endblocktranslate %}">{% translate "Reply" %}'
-    "</a></div>{% endif %}\n"
+    "</a></div>{% endif %}"
     '{% if not node.is_pending %}<div class="report"><a rel="nofollow" '
     'class="comment-report-link" href="{% url \'comments_plugin:flag\' c.pk %}">'
-    '{% translate "Report" %}</a></div>{% endif %}\n'
-    "</article>\n"
+    '{% translate "Report" %}</a></div>{% endif %}'
+    "</article>"
     '{% if node.has_children %}<ol class="children">{% else %}</li>{% endif %}'
     "{% for _ in node.closes %}</ol></li>{% endfor %}\n{% endwith %}{% endfor %}"
 )
@@ -83,6 +85,42 @@ class RenderCommentsTests(TestCase):
                     reply_prefix="?cpage=2&r=",
                 )
                 assert html == expected, (language, zone, can_reply, max_depth)
+
+    def test_rows_give_the_markup_their_comments_give(self):
+        rows = threads.load_rows(Comment.objects.all())
+        for source in (rows, list(Comment.objects.all())):
+            nodes = threads.build_nodes(source)
+            loop = engines["django"].from_string(LOOP)
+            context = {"can_reply": True, "max_depth": 5, "avatar_size": 40, "prefix": "r="}
+            html = rendering.render_comments(
+                nodes, can_reply=True, max_depth=5, avatar_size=40, reply_prefix="?r="
+            )
+            assert html == loop.render({**context, "nodes": nodes}), type(source[0])
+            assert html.count('class="comment depth-') == Comment.objects.count()
+
+    def test_comments_come_in_pieces_small_enough_for_pythons_own_allocator(self):
+        article = Article.objects.create(title="Pieces", slug="pieces")
+        long_text = "Long and winding, " * 60  # 1,080 characters
+        make_comment(article, "Short. " * 30, author_url="https://ann.example.org/")
+        make_comment(article, long_text + "é “quoted” text.", author_name="Ben Okafor")
+        nodes = threads.load_page(article, page_size=0).nodes
+        parts = rendering.comment_parts(
+            nodes, can_reply=True, max_depth=5, avatar_size=48, reply_prefix="?reply_to="
+        )
+        assert len(parts) > 2 * 4
+        assert "".join(parts).count(long_text) == 1
+        # Up to 512 bytes an object comes from Python's allocator, which gives the memory
+        # back once the list is joined; the C heap keeps it.
+        assert max(sys.getsizeof(part) for part in parts) <= 512
+
+    def test_the_time_attribute_is_the_instant_in_utc_to_the_second(self):
+        berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+        value = datetime.datetime(2025, 7, 1, 9, 30, 15, 123456, tzinfo=berlin)
+        assert rendering.machine_time(value) == "2025-07-01T07:30:15Z"
+        assert rendering.machine_time(value.replace(tzinfo=None)) == "2025-07-01T09:30:15"
+        assert datetime.datetime.fromisoformat(rendering.machine_time(value)) == value.replace(
+            microsecond=0
+        )
 
     def test_names_and_addresses_are_escaped(self):
         nodes = threads.build_nodes(Comment.objects.all())
@@ -173,6 +211,18 @@ class PackListTests(TestCase):
         assert isinstance(packed, bytes)
         assert len(packed) < len(html) // 10
         assert rendering.unpack_list(packed) == html
+
+    def test_a_list_of_many_chunks_comes_back_the_same_and_a_cut_one_is_a_miss(self):
+        from unittest import mock
+
+        # Multi-byte characters across every chunk boundary, in and out.
+        html = "".join(f"<li>{i} é☃ “quoted” </li>" for i in range(3000))
+        with mock.patch.object(rendering, "ZLIB_CHUNK", 1001):
+            packed = rendering.pack_list(html)
+            assert isinstance(packed, bytes)
+            assert zlib.decompress(packed).decode() == html
+            assert rendering.unpack_list(packed) == html
+            assert rendering.unpack_list(packed[: len(packed) // 2]) is None
 
     def test_a_short_list_is_stored_as_it_is(self):
         assert rendering.pack_list("<li>short</li>") == "<li>short</li>"

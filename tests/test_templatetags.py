@@ -1,5 +1,8 @@
+import gc
 import html
 import re
+import types
+import weakref
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -152,6 +155,66 @@ class RenderCommentListTests(TestCase):
         assert html.startswith('<div class="note-comments">')
         assert "On a note" in html
         assert '<div class="note-comments">' not in self.render_list()
+
+    def test_rendering_the_list_and_the_form_keeps_no_calling_frame_in_memory(self):
+        # Caught TemplateDoesNotExist in reference cycles would keep every frame up the
+        # stack (here the view's, holding the page it renders) until the cycle collector
+        # ran. Without the collector, the view's locals must go when it returns.
+        class Page:
+            pass
+
+        def view():
+            page = Page()
+            render(
+                "{% render_comment_list for a %}{% render_comment_form for a %}",
+                RequestFactory().get("/"),
+                a=self.article,
+            )
+            return weakref.ref(page)
+
+        gc.collect()
+        gc.disable()
+        try:
+            page = view()
+            assert page() is None
+        finally:
+            gc.enable()
+
+    def test_frames_kept_by_a_caught_exception_hold_no_copy_of_the_list(self):
+        # Should anything up the stack keep the tag's frames (Django's select_template()
+        # does, through the tracebacks it keeps), they must not hold the joined list.
+        from unittest import mock
+
+        from django.template import loader
+
+        module = "comments_plugin.templatetags.comments_plugin.select_template"
+        gc.collect()
+        gc.disable()
+        try:
+            with mock.patch(module, loader.select_template):
+                html = self.render_list()
+            frames = [
+                o
+                for o in gc.get_objects()
+                if isinstance(o, types.FrameType)
+                and o.f_code.co_filename.endswith("templatetags/comments_plugin.py")
+            ]
+            assert {f.f_code.co_name for f in frames} >= {"value", "render_list"}
+            kept = [v for f in frames for v in f.f_locals.values() if isinstance(v, str)]
+            assert "Later root" in html
+            assert not [v for v in kept if "Later root" in v]
+        finally:
+            gc.enable()
+
+    def test_a_missing_template_names_every_name_tried(self):
+        from django.template import TemplateDoesNotExist
+
+        from comments_plugin.templatetags.comments_plugin import select_template
+
+        with self.assertRaisesMessage(TemplateDoesNotExist, "comments_plugin/a.html, b.html"):
+            select_template(["comments_plugin/a.html", "b.html"])
+        found = select_template(["comments_plugin/nothing.html", "comments_plugin/list.html"])
+        assert found.origin.template_name == "comments_plugin/list.html"
 
     def test_template_names_go_from_model_to_app_to_default(self):
         from comments_plugin.templatetags.comments_plugin import template_names

@@ -117,6 +117,66 @@ class LoadPageTests(TestCase):
         assert binned.pk not in {n.comment.pk for n in nodes}
 
 
+class RowTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="T", slug="t")
+        cls.root = make_comment(cls.article, "root", author_name="Ann")
+        cls.reply = make_comment(cls.article, "reply", parent=cls.root, author_name="Ann")
+
+    def test_a_row_holds_exactly_the_list_fields(self):
+        assert threads.Row._fields == tuple(
+            "id" if name == "pk" else name for name in threads.LIST_FIELDS
+        )
+
+    def test_the_list_loads_rows_not_model_instances(self):
+        nodes = threads.load_page(self.article, page_size=0).nodes
+        assert [type(n.row) for n in nodes] == [threads.Row, threads.Row]
+        assert [(n.row.pk, n.row.body, n.row.depth) for n in nodes] == [
+            (self.root.pk, "root", 0),
+            (self.reply.pk, "reply", 1),
+        ]
+        # One string per distinct author name, not one per row.
+        assert nodes[0].row.author_name is nodes[1].row.author_name
+
+    def test_a_rows_comment_is_the_model_instance_with_the_other_fields_deferred(self):
+        node = threads.load_page(self.article, page_size=0).nodes[1]
+        comment = node.comment
+        assert isinstance(comment, Comment) and comment is node.comment
+        assert (comment.pk, comment.parent_id, comment.thread_id) == (
+            self.reply.pk,
+            self.root.pk,
+            self.root.pk,
+        )
+        assert comment.submitted_at == self.reply.submitted_at
+        assert comment.get_absolute_url() == self.reply.get_absolute_url()
+        assert "ip_address" in comment.get_deferred_fields()
+        assert "body" not in comment.get_deferred_fields()
+
+    def test_a_post_init_receiver_hears_every_comment_of_the_list(self):
+        from django.db.models.signals import post_init
+
+        heard = []
+
+        def receiver(sender, instance, **kwargs):
+            heard.append(instance.pk)
+
+        post_init.connect(receiver, sender=Comment)
+        try:
+            nodes = threads.load_page(self.article, page_size=0).nodes
+        finally:
+            post_init.disconnect(receiver, sender=Comment)
+        assert heard == [self.root.pk, self.reply.pk]
+        assert all(isinstance(n.row, Comment) for n in nodes)
+
+    def test_a_row_with_an_address_that_is_not_http_is_listed_without_it(self):
+        row = threads.load_rows(Comment.objects.filter(pk=self.root.pk))[0]
+        row = row._replace(author_url="javascript:alert(1)")
+        (node,) = threads.build_nodes([row])
+        assert node.row.author_url == ""
+        assert node.row.pk == self.root.pk
+
+
 class PageOfTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -16,7 +16,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.db import models
-from django.template.loader import select_template
+from django.template import TemplateDoesNotExist, engines
+from django.template.backends.django import DjangoTemplates
+from django.template.backends.django import Template as DjangoTemplate
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
@@ -42,6 +44,29 @@ def template_names(target: models.Model | type[models.Model], name: str) -> list
         f"comments_plugin/{opts.app_label}/{name}",
         f"comments_plugin/{name}",
     ]
+
+
+def select_template(names: list[str]) -> Any:
+    """The first of ``names`` that exists, as ``django.template.loader.select_template()``.
+
+    Without leaving the calling frames in memory: Django's ``select_template()`` keeps each
+    ``TemplateDoesNotExist`` it catches, and its Django-templates backend re-raises them
+    through a helper function. Both make reference cycles through the tracebacks, which hold
+    every frame up the stack with its local variables until Python's cycle collector next
+    runs; up the stack from these tags is the view, holding the page it renders (megabytes
+    for a long list), kept after the response has gone. A Django template engine's own
+    ``get_template()`` raises without such cycles.
+    """
+    tried: list[Any] = []
+    for name in names:
+        for backend in engines.all():
+            try:
+                if isinstance(backend, DjangoTemplates):
+                    return DjangoTemplate(backend.engine.get_template(name), backend)
+                return backend.get_template(name)
+            except TemplateDoesNotExist as exc:
+                tried.extend(exc.tried)
+    raise TemplateDoesNotExist(", ".join(names), tried=tried)
 
 
 def remembered_author(request: Any) -> dict[str, str]:
@@ -197,11 +222,10 @@ class RenderCommentListNode(TargetNode):
     # value() returns a plain ``str``: a node's output goes into the page as it is (only
     # variables are escaped), and a SafeString of a long list would be one more copy of it.
     #
-    # No local variable below holds the list or the comments when its function returns.
-    # select_template() catches TemplateDoesNotExist for the more specific names, and the
-    # tracebacks keep every calling frame, with the locals it ends with, until Python's
-    # cycle collector next runs: a long thread would stay in memory for the rest of the
-    # request and after it.
+    # No local variable below holds the list or the comments when its function returns:
+    # should anything keep these frames (a traceback in a reference cycle keeps every
+    # calling frame with the locals it ends with, until Python's cycle collector next
+    # runs; see select_template()), a long thread would stay in memory with them.
 
     def render(self, context: template.Context) -> str:
         target = self.target.resolve(context)
@@ -239,12 +263,7 @@ class RenderCommentListNode(TargetNode):
                 cached = rendering.unpack_list(cache.get(key))
                 if cached is not None:
                     return cached  # stored below, rendered
-        html, shown = self.render_list(target, request, page, max_depth, can_reply, key)
-        if shown != page:
-            # ?cpage=9999 shows the last page: not a cached copy of its own, or every number
-            # up to 9999 could be one.
-            key = None
-        return self.store(key, html)
+        return self.render_list(target, request, page, max_depth, can_reply, key)
 
     @staticmethod
     def store(key: str | None, html: str) -> str:
@@ -260,8 +279,8 @@ class RenderCommentListNode(TargetNode):
         max_depth: int,
         can_reply: bool,
         key: str | None = None,
-    ) -> tuple[str, str]:
-        """The list's HTML and the page it shows (``page`` clamped to the pages there are)."""
+    ) -> str:
+        """The list's HTML, stored under ``key`` when it shows the page asked for."""
         thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
         avatar_size = conf.AVATAR_SIZE
         page_query = f"{threads.PAGE_PARAM}={thread_page.page}&" if thread_page.page > 1 else ""
@@ -308,9 +327,14 @@ class RenderCommentListNode(TargetNode):
             shown_to,
         )
         todo.clear()
-        shown = str(thread_page.page)
+        if str(thread_page.page) != page:
+            # ?cpage=9999 shows the last page: not a cached copy of its own, or every number
+            # up to 9999 could be one.
+            key = None
         del thread_page  # see the note at the top of the class
-        return join_list(html, parts), shown
+        # Joined and stored in one expression: a local variable holding the list would stay
+        # in memory with this frame (see the note at the top of the class).
+        return self.store(key, join_list(html, parts))
 
 
 def join_list(html: str, parts: list[str]) -> str:
