@@ -1,6 +1,9 @@
 from django.test import SimpleTestCase
 
 from comments_plugin.spam.analysis import (
+    URL_RE,
+    ascii_letter_count,
+    ascii_upper_count,
     char_script,
     find_urls,
     fold,
@@ -10,6 +13,10 @@ from comments_plugin.spam.analysis import (
     scripts_for_languages,
     tokens,
     url_domain,
+    url_spans,
+    without_urls,
+    word_tuple,
+    words,
 )
 
 
@@ -109,3 +116,46 @@ class FoldTests(SimpleTestCase):
         for text in ("i.e. report.pdf and main.py", "works.In short", "ok.so", "evil.it"):
             assert find_urls(text) == [], text
         assert find_urls("evil.it/page") == ["evil.it/page"]
+
+
+class SharedScanTests(SimpleTestCase):
+    TEXTS = (
+        "",
+        "no links here, e.g. node.js",
+        "See https://a.example.com/x, www.b.org and kidsmediausa . com or shop.ru",
+        "http://x.org\\1 and \\g<0> stay as they are: https://y.org",
+        "a.a." * 2000,
+        "Привет https://пример.рф/x и shop.kz",
+    )
+
+    def test_without_urls_is_the_pattern_substituted_once_scanned(self):
+        for text in self.TEXTS:
+            for replacement in (" ", ""):
+                assert without_urls(text, replacement) == URL_RE.sub(replacement, text), text
+
+    def test_the_spans_are_the_matches_of_the_pattern(self):
+        for text in self.TEXTS:
+            assert url_spans(text) == tuple(m.span() for m in URL_RE.finditer(text))
+
+    def test_word_tuple_is_words_as_a_tuple(self):
+        text = "Café CASINO, ǆungla and \uff57\uff49\uff4e 2024!"  # a full-width "win"
+        assert (
+            word_tuple(text)
+            == tuple(words(text))
+            == ("café", "casino", "džungla", "and", "win", "2024")
+        )
+
+
+class CountingTests(SimpleTestCase):
+    def test_letters_and_capitals_of_ascii_text_are_counted(self):
+        text = "Hello, WORLD! 123 _x_"
+        assert ascii_letter_count(text) == sum(map(str.isalpha, text)) == 11
+        assert ascii_upper_count(text) == sum(map(str.isupper, text)) == 6
+
+    def test_scripts_are_counted_in_the_order_they_first_appear(self):
+        text = "Жу ab 日本 Ωmega жж, ok"
+        counts = script_counts(text)
+        assert counts == {"Cyrillic": 4, "Latin": 8, "Han": 2, "Greek": 1}
+        assert list(counts) == ["Cyrillic", "Latin", "Han", "Greek"]
+        assert script_counts("plain ascii 42") == {"Latin": 10}
+        assert script_counts("42 !") == {}

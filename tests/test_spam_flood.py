@@ -3,6 +3,7 @@ from django.test import RequestFactory, TestCase, override_settings
 
 from comments_plugin.exceptions import CommentRejected
 from comments_plugin.models import Comment
+from comments_plugin.operations import reporter_network
 from comments_plugin.spam import Submission
 from comments_plugin.spam.filters.flood import FloodFilter
 from comments_plugin.spam.pipeline import run_pipeline
@@ -50,6 +51,22 @@ class FloodFilterTests(TestCase):
         # A fresh filter instance (another process) refuses the next one.
         with self.assertRaises(CommentRejected):
             FloodFilter().check(comment(ip="192.0.2.1", email=""), submission())
+
+    def test_a_sender_is_counted_by_the_network_reporters_are_counted_by(self):
+        # IPv4 addresses take a shorter path to their key than IPv6 ones: the same networks.
+        for ip in ("192.0.2.1", "10.0.0.255", "2001:db8::1", "::ffff:192.0.2.1", "::1"):
+            cache.clear()
+            FloodFilter().check(comment(ip=ip, email=""), submission())
+            assert cache.get(f"comments_plugin:flood:ip:{reporter_network(ip)}") == 1, ip
+
+    def test_an_address_that_is_not_one_holds_the_comment_with_an_error(self):
+        with self.assertLogs("comments_plugin.spam", "ERROR"):
+            result = run_pipeline(
+                comment(ip="192.0.2.300"),
+                submission(),
+                filters=[FloodFilter()],
+            )
+        assert [v.code for v in result.verdicts] == ["filter_error"]
 
     def test_email_addresses_are_not_stored_in_cache_keys(self):
         FloodFilter().check(comment(ip=None, email="secret@example.com"), submission())

@@ -84,6 +84,74 @@ class ClassifierTests(SimpleTestCase):
         classifier.learn({"a", "b"}, "spam", unlearn=True)
         assert store.counts({"a"}) == {"a": (0, 0), MESSAGES: (0, 0)}
 
+    def test_a_classifier_taught_more_answers_as_a_fresh_one_would(self):
+        # Each pair of counts is worked out once while the totals hold; a lesson about
+        # other words moves the totals and so what the same counts mean.
+        store = MemoryStore()
+        store.data = {MESSAGES: [4, 4], "bonus": [3, 1], "song": [1, 3]}
+        classifier = Classifier(store, min_messages=1)
+        before = classifier.classify({"bonus", "song"})
+        for _ in range(4):
+            classifier.learn({"other"}, "spam")
+        after = classifier.classify({"bonus", "song"})
+        assert after == Classifier(store, min_messages=1).classify({"bonus", "song"})
+        assert after.probability < before.probability
+
+    def test_changed_parameters_are_taken_into_account(self):
+        classifier = trained(MemoryStore())
+        text = features("subscribe to my channel, the chorus is lovely")
+        classifier.classify(text)
+        classifier.strength, classifier.min_strength = 3.0, 0.0
+        assert classifier.classify(text) == Classifier(
+            classifier.store, strength=3.0, min_strength=0.0
+        ).classify(text)
+
+    def test_a_store_giving_counts_as_lists_works_too(self):
+        store = MemoryStore()
+        trained(store)
+
+        class ListStore:
+            def counts(self, feats):
+                return {k: list(v) for k, v in store.counts(feats).items()}
+
+        text = features("subscribe to my channel for free views")
+        assert Classifier(ListStore()).classify(text) == Classifier(store).classify(text)
+
+    def test_the_probability_follows_robinson_and_fisher(self):
+        # Worked out by hand from the module's formulas: two features seen in 1 of 2 spam
+        # and 0 of 2 ham comments, one seen in 2 of 2 ham.
+        store = MemoryStore()
+        store.data = {MESSAGES: [2, 2], "a": [1, 0], "b": [1, 0], "c": [0, 2]}
+        result = Classifier(store, min_messages=1).classify({"a", "b", "c"})
+        spam_prob = (0.45 * 0.5 + 1 * 1.0) / (0.45 + 1)
+        ham_prob = (0.45 * 0.5 + 2 * 0.0) / (0.45 + 2)
+        assert dict(result.clues) == {"a": spam_prob, "b": spam_prob, "c": ham_prob}
+        assert result.clues[0][0] == "c"  # the strongest first
+        # Fisher's combination of the three, as a chi-square table gives it.
+        assert round(result.probability, 6) == 0.611142
+
+
+class FeatureShapeTests(SimpleTestCase):
+    def test_capitals_make_shouting_in_any_alphabet(self):
+        assert "meta:shouting" in features("BUY NOW, CHEAP PILLS")
+        assert "meta:shouting" in features("ÉCOUTEZ ÇA, ÀÉÎ")
+        assert "meta:shouting" in features("ПОКУПАЙТЕ СЕЙЧАС")
+        assert "meta:shouting" not in features("Buy now, cheap pills")
+        assert "meta:shouting" not in features("ÉCOUTEZ")  # too short to shout
+
+    def test_numbers_stems_and_long_pairs(self):
+        long_word = "a" * 30
+        feats = features(f"2024 subscribers {long_word} {long_word}")
+        assert {"meta:num4", "subscribers", "stem:subscr"} <= feats
+        assert f"{long_word} {long_word}"[:60] in feats
+        assert all(len(f) <= 60 for f in feats)
+        assert "a" * 31 not in features("a" * 31)
+
+    def test_only_links_to_a_moment_lose_their_words(self):
+        feats = features("see https://youtu.be/x?t=95 and https://shop.example.com/buy")
+        assert "meta:moment_link" in feats and "url:shop.example.com" in feats
+        assert "youtu" not in feats and {"shop", "buy"} <= feats
+
 
 class DatabaseStoreTests(TestCase):
     def test_counts_are_shared_through_the_database_in_one_query(self):

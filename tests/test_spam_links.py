@@ -63,6 +63,13 @@ class LinkCountFilterTests(SimpleTestCase):
         ):
             assert check(flt, body) == {"hidden_link": 1.0}, body
 
+    def test_a_shortener_counts_with_its_subdomains_but_not_as_the_end_of_another_name(self):
+        flt = LinkCountFilter(ONE_LINK_SCORE=0, SHORTENERS=["bit.ly", "go.example.org"])
+        for url in ("http://m.bit.ly/x", "https://go.example.org/a", "bit.ly/x"):
+            assert check(flt, f"the answer is at {url}") == {"hidden_link": 1.0}, url
+        for url in ("http://notbit.ly/x", "https://example.org/a", "https://t.co/a"):
+            assert check(flt, f"the answer is at {url}") == {}, url
+
     def test_disguised_and_new_top_level_domain_links_are_counted(self):
         flt = LinkCountFilter()
         for body in ("cheap at evil[.]shop and hxxp://evil.online/x", "evil.top, evil(dot)site"):

@@ -1,3 +1,5 @@
+from unittest import mock
+
 from django.core import checks
 from django.test import TestCase, override_settings
 from django.utils import translation
@@ -146,6 +148,26 @@ class PipelineTests(TestCase):
         assert get_filters() is first
         with override_settings(COMMENTS_PLUGIN=config(("Fixed", {"SCORE": 2}))):
             assert get_filters()[0].options["SCORE"] == 2
+
+    @override_settings(COMMENTS_PLUGIN=config(("Fixed", {})))
+    def test_the_settings_are_not_turned_into_a_key_for_every_comment(self):
+        # The settings hand out a copy of the list each time; its entries are the same.
+        get_filters()
+        with mock.patch("comments_plugin.spam.pipeline.repr", create=True) as as_key:
+            for _ in range(3):
+                run_pipeline(self.comment())
+        assert as_key.call_count == 0
+
+    @override_settings(
+        COMMENTS_PLUGIN=config(("Translated", {})), LANGUAGE_CODE="de", USE_I18N=True
+    )
+    def test_messages_are_written_in_the_sites_language_and_the_visitors_is_kept(self):
+        with translation.override("de"):
+            assert run_pipeline(self.comment()).verdicts[0].message == "Ja"
+            assert translation.get_language() == "de"
+        with translation.override("fr"):
+            assert run_pipeline(self.comment()).verdicts[0].message == "Ja"
+            assert translation.get_language() == "fr"
 
     @override_settings(COMMENTS_PLUGIN=config(("Learner", {})))
     def test_a_failing_learner_is_logged_and_moderation_goes_on(self):

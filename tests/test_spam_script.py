@@ -18,6 +18,16 @@ class UnexpectedScriptFilterTests(SimpleTestCase):
         assert site_scripts() == ["Cyrillic", "Latin"]
         assert codes(UnexpectedScriptFilter(), "Отличная статья, спасибо!") == {}
 
+    def test_a_change_of_languages_is_seen_on_the_next_comment(self):
+        assert site_scripts() == ["Latin"]
+        with override_settings(LANGUAGES=[("en", "English"), ("el", "Greek")]):
+            assert site_scripts() == ["Greek", "Latin"]
+            with override_settings(LANGUAGE_CODE="ru"):
+                assert site_scripts() == ["Greek", "Latin"]
+        with override_settings(LANGUAGE_CODE="ru"):
+            assert site_scripts() == ["Cyrillic", "Latin"]
+        assert site_scripts() == ["Latin"]
+
     def test_a_body_mostly_in_an_unexpected_script_scores(self):
         result = UnexpectedScriptFilter().check(
             Comment(body="Отличная статья, спасибо! ok", author_name="Ann"), Submission()

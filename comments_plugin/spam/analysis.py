@@ -5,6 +5,7 @@ Everything here is a pure function of strings, so filters stay cheap and testabl
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import re
@@ -97,6 +98,30 @@ def has_mixed_script_word(text: str) -> bool:
     return any(_LOOKALIKE_RE.search(m.group()) for m in _MIXED_WORD_RE.finditer(text))
 
 
+# The link scan is the dearest step of reading a comment and several filters need it (to
+# find the links, to read the text without them): it is done once per text.
+@functools.lru_cache(maxsize=512)
+def url_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` of every match of :data:`URL_RE` in ``text``, as ``finditer`` finds
+    them (no folding, no undisguising: see :func:`find_urls` for the links a reader sees)."""
+    return tuple(m.span() for m in URL_RE.finditer(text))
+
+
+def without_urls(text: str, replacement: str = " ") -> str:
+    """``text`` with every match of :data:`URL_RE` replaced by ``replacement`` (taken
+    literally): ``URL_RE.sub(replacement, text)`` sharing the scan of :func:`url_spans`."""
+    spans = url_spans(text)
+    if not spans:
+        return text
+    parts = []
+    last = 0
+    for start, end in spans:
+        parts.append(text[last:start])
+        last = end
+    parts.append(text[last:])
+    return replacement.join(parts)
+
+
 def find_urls(text: str) -> list[str]:
     """Links in ``text``: with a scheme, starting ``www.``, or a bare ``name.tld``, also when
     disguised (``example[.]com``, ``hxxp://``, fullwidth or invisible characters)."""
@@ -104,7 +129,7 @@ def find_urls(text: str) -> list[str]:
 
 
 # Several filters look for the links of the same comment; the scan is done once.
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=512)
 def _find_urls(text: str) -> tuple[str, ...]:
     text = fold(text, casefold=False)
     if "[" in text or "(" in text or "{" in text:
@@ -112,8 +137,9 @@ def _find_urls(text: str) -> tuple[str, ...]:
     if "xxp" in text or "XXP" in text:
         text = _HXXP_RE.sub(r"http\1://", text)
     urls = []
-    for m in URL_RE.finditer(text):
-        url = _SPACES_RE.sub("", m.group(0))
+    # Usually the text itself: the scan is then shared with without_urls(text).
+    for start, end in url_spans(text):
+        url = _SPACES_RE.sub("", text[start:end])
         if "://" not in url and not url.lower().startswith("www."):
             host, _slash, path = url.partition("/")
             tld = host.rsplit(".", 1)[-1]
@@ -158,7 +184,14 @@ def domain_matches(host: str, domain: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Words of ``text`` after :func:`fold`."""
-    return WORD_RE.findall(fold(text))
+    return list(word_tuple(text))
+
+
+# The gibberish and learning filters split the same text (a comment without links).
+@functools.lru_cache(maxsize=512)
+def word_tuple(text: str) -> tuple[str, ...]:
+    """:func:`words` as a tuple, split once per text."""
+    return tuple(WORD_RE.findall(fold(text)))
 
 
 def tokens(text: str) -> list[str]:
@@ -194,13 +227,34 @@ def char_script(char: str) -> str:
 
 
 def script_counts(text: str) -> dict[str, int]:
-    """How many letters of ``text`` belong to each writing system."""
+    """How many letters of ``text`` belong to each writing system (in the order each system
+    first appears)."""
+    if text.isascii():
+        latin = ascii_letter_count(text)
+        return {"Latin": latin} if latin else {}
     counts: dict[str, int] = {}
-    for char in text:
+    # Each distinct character once, in the order of its first appearance, so the systems
+    # come in the order they appear; a comment has far fewer distinct characters than
+    # characters.
+    for char, n in collections.Counter(text).items():
         script = char_script(char)
         if script:
-            counts[script] = counts.get(script, 0) + 1
+            counts[script] = counts.get(script, 0) + n
     return counts
+
+
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+_NOT_ASCII_UPPER = bytes(b for b in range(128) if not chr(b).isupper())
+
+
+def ascii_letter_count(text: str) -> int:
+    """How many letters the ASCII ``text`` has (``sum(map(str.isalpha, text))``, faster)."""
+    return len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
+
+
+def ascii_upper_count(text: str) -> int:
+    """How many capital letters the ASCII ``text`` has (``sum(map(str.isupper, text))``)."""
+    return len(text.encode("ascii").translate(None, _NOT_ASCII_UPPER))
 
 
 #: Writing systems of languages by their code (the part before ``-``). Languages that are
@@ -258,6 +312,9 @@ def scripts_for_languages(codes: list[str]) -> list[str]:
     return sorted(scripts)
 
 
+# The duplicate filter reads the normalised text and its digest twice per comment (to ask
+# the database, to compare the rows); saving a comment needs the digest again.
+@functools.lru_cache(maxsize=256)
 def normalise_body(text: str) -> str:
     """``text`` with case, spacing and invisible characters folded, for duplicate checks."""
     if not text.isascii():
@@ -265,6 +322,7 @@ def normalise_body(text: str) -> str:
     return _SPACES_RE.sub(" ", fold(text)).strip()
 
 
+@functools.lru_cache(maxsize=256)
 def body_hash(text: str) -> str:
     """A SHA-256 digest of :func:`normalise_body`: equal for texts the duplicate filter calls
     the same, so the database finds earlier copies with an index instead of comparing texts."""

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
+import logging
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core import checks
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +19,8 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from comments_plugin.models import Comment
+
+logger = logging.getLogger("comments_plugin.spam")
 
 
 class Decision(models.TextChoices):
@@ -205,3 +212,103 @@ def phrase_errors(
                 )
             )
     return errors
+
+
+# The shared versions read during the pipeline run going on in this context ({key: version}),
+# or None outside a run. A filter running in a worker thread (TIMEOUT) reads its own.
+_run_versions: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "comments_plugin_spam_versions", default=None
+)
+# Every SharedVersion's key: the first one asked for in a run reads them all.
+_version_keys: list[str] = []
+# Stands in the run's versions when the cache could not be read.
+_UNREADABLE = "<unreadable>"
+
+
+@contextlib.contextmanager
+def shared_versions_read_once() -> Iterator[None]:
+    """Within this block (one pipeline run), every :class:`SharedVersion` is read from the
+    cache together, with one ``get_many``, the first time one of them is asked for, and
+    keeps that value to the end of the block."""
+    token = _run_versions.set({})
+    try:
+        yield
+    finally:
+        _run_versions.reset(token)
+
+
+class SharedVersion:
+    """A number in Django's default cache that moves on whenever some data every process
+    keeps a copy of changes (the spam rules, the learned counts).
+
+    A process compares :meth:`current` with the version its copy was made at and reloads
+    when they differ; whoever changes the data calls :meth:`bump`. With a shared cache
+    (Redis, Memcached) a change anywhere is seen by every process on its next comment. During
+    a pipeline run all versions are read in one cache round trip (see
+    :func:`shared_versions_read_once`); with the cache down, copies are reloaded every minute.
+    """
+
+    def __init__(self, key: str, what: str) -> None:
+        self.key = key
+        #: What the version is of, for log messages ("spam rules").
+        self.what = what
+        if key not in _version_keys:
+            _version_keys.append(key)
+
+    def bump(self) -> None:
+        """Announce a change to every process."""
+        try:
+            cache.incr(self.key)
+        except ValueError:
+            # Absent (first change, or evicted): any new value makes other processes reload.
+            cache.set(self.key, time.time_ns(), None)
+        except Exception:
+            # Changing the data must work with the cache down; processes then reload every
+            # minute.
+            logger.warning(
+                "Cache unavailable; could not announce a change of the %s.",
+                self.what,
+                exc_info=True,
+            )
+        run = _run_versions.get()
+        if run is not None:
+            # Later filters of this run read the new version.
+            run.clear()
+
+    def current(self) -> Any:
+        """The version now (as read once per pipeline run)."""
+        run = _run_versions.get()
+        if run is None:
+            return self._read()
+        if self.key not in run:
+            if _UNREADABLE in run:
+                return self._unreadable(None)
+            try:
+                run.update(cache.get_many(_version_keys))
+            except Exception as exc:
+                run[_UNREADABLE] = True
+                return self._unreadable(exc)
+            if self.key not in run:
+                # Absent: created by the one who asks; another absent key waits for its own
+                # reader.
+                run[self.key] = self._read()
+        return run[self.key]
+
+    def _read(self) -> Any:
+        try:
+            version = cache.get(self.key)
+            if version is None:
+                # Never trust "no version": the cache may have been cleared after a change.
+                cache.add(self.key, time.time_ns(), None)
+                version = cache.get(self.key)
+        except Exception as exc:
+            return self._unreadable(exc)
+        return version
+
+    def _unreadable(self, exc: Exception | None) -> Any:
+        logger.warning(
+            "Cache unavailable; the %s are reloaded every minute.",
+            self.what,
+            exc_info=exc,
+        )
+        return ("no cache", int(time.monotonic() // 60))

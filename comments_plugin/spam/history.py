@@ -151,12 +151,12 @@ class HistoryFilter(BaseFilter):
         return self.check_history(comment, earlier_comments(comment, submission, self), submission)
 
 
-# Per database alias: the SQL helper and "SELECT <Earlier's columns> FROM <table> WHERE ",
-# built once per process.
-_prepared: dict[str, tuple[SQL, str]] = {}
+# Per database alias: the SQL helper, "SELECT <Earlier's columns> FROM <table> WHERE " and
+# " ORDER BY <date> DESC LIMIT …", built once per process.
+_prepared: dict[str, tuple[SQL, str, str]] = {}
 
 
-def _prepare(connection: BaseDatabaseWrapper) -> tuple[SQL, str]:
+def _prepare(connection: BaseDatabaseWrapper) -> tuple[SQL, str, str]:
     prepared = _prepared.get(connection.alias)
     # Keyed by alias: each thread has its own connection object, but their quoting and
     # adapters are the same.
@@ -166,7 +166,12 @@ def _prepare(connection: BaseDatabaseWrapper) -> tuple[SQL, str]:
         sql = SQL(connection)
         columns = ", ".join(sql.col(name) for name in Earlier._fields)
         table = connection.ops.quote_name(Comment._meta.db_table)
-        prepared = _prepared[connection.alias] = (sql, f"SELECT {columns} FROM {table} WHERE ")
+        limit = connection.ops.limit_offset_sql(0, LIMIT)
+        prepared = _prepared[connection.alias] = (
+            sql,
+            f"SELECT {columns} FROM {table} WHERE ",
+            f" ORDER BY {sql.col('submitted_at')} DESC {limit}",
+        )
     return prepared
 
 
@@ -180,7 +185,7 @@ def earlier_comments(
     if cached is not None and cached[0] is comment:
         return cached[1]
     connection = connections[router.db_for_read(Comment)]
-    sql, select = _prepare(connection)
+    sql, select, order_limit = _prepare(connection)
     peers = [f for f in submission.cache.get("filters", ()) if isinstance(f, HistoryFilter)]
     conditions = [c for f in (peers or [asking]) if (c := f.history_sql(comment, sql))]
     # Two filters asking for the same rows (the same e-mail address) ask once.
@@ -192,21 +197,23 @@ def earlier_comments(
         if comment.pk is not None:
             where = f"({where}) AND {sql.col('pk')} <> %s"
             params.append(comment.pk)
-        limit = connection.ops.limit_offset_sql(0, LIMIT)
-        statement = f"{select}{where} ORDER BY {sql.col('submitted_at')} DESC {limit}"
         with connection.cursor() as cursor:
-            cursor.execute(statement, params)
+            cursor.execute(f"{select}{where}{order_limit}", params)
             fetched = cursor.fetchall()
         naive_utc = settings.USE_TZ and not connection.features.supports_timezones
+        make = Earlier._make
         for row in fetched:
-            row = list(row)
-            # Without the ORM's converters, SQLite and MySQL hand datetimes back naive, in UTC.
             submitted_at = row[_SUBMITTED_AT]
-            if naive_utc and submitted_at is not None and submitted_at.tzinfo is None:
-                row[_SUBMITTED_AT] = submitted_at.replace(tzinfo=datetime.UTC)
-            # PostgreSQL's inet may come back as an address object.
-            if row[_IP] is not None and not isinstance(row[_IP], str):
-                row[_IP] = str(row[_IP])
-            rows.append(Earlier(*row))
+            ip = row[_IP]
+            # Without the ORM's converters, SQLite and MySQL hand datetimes back naive, in
+            # UTC; PostgreSQL's inet may come back as an address object.
+            naive = naive_utc and submitted_at is not None and submitted_at.tzinfo is None
+            if naive or (ip is not None and not isinstance(ip, str)):
+                row = list(row)
+                if naive:
+                    row[_SUBMITTED_AT] = submitted_at.replace(tzinfo=datetime.UTC)
+                if ip is not None and not isinstance(ip, str):
+                    row[_IP] = str(ip)
+            rows.append(make(row))
     submission.cache["history"] = (comment, rows)
     return rows

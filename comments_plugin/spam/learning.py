@@ -11,32 +11,28 @@ probability between 0 and 1 with a broad "unsure" middle that the filter maps to
 
 from __future__ import annotations
 
+import functools
 import itertools
-import logging
 import math
-import re
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.core.cache import cache
-
 from comments_plugin.spam.analysis import (
-    URL_RE,
+    ascii_letter_count,
+    ascii_upper_count,
     char_script,
     find_urls,
     is_moment_link,
     url_domain,
-    words,
+    url_spans,
+    word_tuple,
 )
+from comments_plugin.spam.base import SharedVersion
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
-
-logger = logging.getLogger("comments_plugin.spam")
 
 SPAM = "spam"
 HAM = "ham"
@@ -60,11 +56,13 @@ def author_shape(name: str) -> str:
         return "empty"
     if find_urls(name):
         return "url"
-    scripts = {char_script(c) for c in name} - {""}
-    if scripts and "Latin" not in scripts:
-        return "nonlatin"
+    # Each distinct character once; an ASCII name has no letters but Latin ones.
+    if not name.isascii():
+        scripts = {char_script(c) for c in set(name)} - {""}
+        if scripts and "Latin" not in scripts:
+            return "nonlatin"
     parts = name.split()
-    has_digits = any(c.isdigit() for c in name)
+    has_digits = any(map(str.isdigit, name))
     if len(parts) == 1:
         return "handle_digits" if has_digits else "one_word"
     if len(parts) > 4:
@@ -72,25 +70,41 @@ def author_shape(name: str) -> str:
     return "words_digits" if has_digits else "words"
 
 
-def _drop_moment_link(match: re.Match[str]) -> str:
-    return " " if is_moment_link(match.group(0)) else match.group(0)
+def _without_moment_links(body: str) -> str:
+    """``body`` with its links to a moment of a video replaced by a space."""
+    parts = []
+    last = 0
+    for start, end in url_spans(body):
+        if is_moment_link(body[start:end]):
+            parts.append(body[last:start])
+            last = end
+    parts.append(body[last:])
+    return " ".join(parts)
+
+
+# A comment's words are mostly words seen before: what each one adds is worked out once.
+@functools.lru_cache(maxsize=16384)
+def _word_features(word: str) -> tuple[str, ...]:
+    if word.isdigit():
+        return (f"meta:num{min(len(word), 6)}",)
+    if len(word) >= 7:
+        # A crude stem, so "subscribe", "subscribers" and "subscribed" share a clue.
+        return (word, f"stem:{word[:6]}")
+    return (word,)
 
 
 def features(body: str, author_name: str = "", author_url: str = "") -> set[str]:
     """The features of one comment; see the module docstring."""
+    # Runs for every comment: the features are added in a fixed order (the classifier ranks
+    # equally strong clues in the set's order), in bulk where possible.
     feats: set[str] = set()
     urls = find_urls(body)
     # A link to a moment of the video is quoting it: its words ("youtube", "watch") would
     # make it look like the links spam posts.
-    text = URL_RE.sub(_drop_moment_link, body) if urls else body
-    ws = [w for w in words(text) if len(w) <= 30]
-    for w in ws:
-        feats.add(w if not w.isdigit() else f"meta:num{min(len(w), 6)}")
-        if len(w) >= 7 and not w.isdigit():
-            # A crude stem, so "subscribe", "subscribers" and "subscribed" share a clue.
-            feats.add(f"stem:{w[:6]}")
-    for a, b in itertools.pairwise(ws):
-        feats.add(f"{a} {b}"[:MAX_FEATURE_LENGTH])
+    text = _without_moment_links(body) if urls else body
+    ws = [w for w in word_tuple(text) if len(w) <= 30]
+    feats.update(itertools.chain.from_iterable(map(_word_features, ws)))
+    feats.update([pair[:MAX_FEATURE_LENGTH] for pair in map(" ".join, itertools.pairwise(ws))])
     for url in urls:
         domain = url_domain(url)
         if is_moment_link(url):
@@ -100,8 +114,13 @@ def features(body: str, author_name: str = "", author_url: str = "") -> set[str]
             feats.add(f"url:{domain}"[:MAX_FEATURE_LENGTH])
     feats.add(f"meta:links{min(len(urls), 3)}")
     feats.add(f"meta:words{_bucket(len(ws), (1, 4, 11, 31, 101))}")
-    letters = "".join(filter(str.isalpha, body))
-    if len(letters) >= 10 and sum(map(str.isupper, letters)) > 0.6 * len(letters):
+    if body.isascii():
+        letters = ascii_letter_count(body)
+        shouting = letters >= 10 and ascii_upper_count(body) > 0.6 * letters
+    else:
+        alpha = "".join(filter(str.isalpha, body))
+        shouting = len(alpha) >= 10 and sum(map(str.isupper, alpha)) > 0.6 * len(alpha)
+    if shouting:
         feats.add("meta:shouting")
     feats.add(f"meta:author_{author_shape(author_name)}")
     if author_url:
@@ -150,6 +169,7 @@ class MemoryStore:
 #: Bumped in Django's cache whenever the counts change, so every process sharing the cache
 #: reloads its copy of them on its next comment.
 VERSION_KEY = "comments_plugin:spam:learning_version"
+LEARNING_VERSION = SharedVersion(VERSION_KEY, "learned counts")
 #: Up to this many learned features are kept in memory by each process (about 15 MB); a
 #: larger table is queried for every comment instead.
 MEMORY_TOKENS = 100_000
@@ -170,35 +190,14 @@ def bump_learning_version() -> None:
 
 
 def _bump_cache() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        # Absent (first lesson, or evicted): any new value makes other processes reload.
-        cache.set(VERSION_KEY, time.time_ns(), None)
-    except Exception:
-        # Learning must work with the cache down; processes then reload every minute.
-        logger.warning("Cache unavailable; could not announce the lesson.", exc_info=True)
+    # Learning must work with the cache down; processes then reload every minute.
+    LEARNING_VERSION.bump()
 
 
 def forget_counts() -> None:
     """Drop this process's copy of the learned counts (tests; after a lesson)."""
     with _lock:
         _snapshots.clear()
-
-
-def _current_version() -> Any:
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            # Never trust "no version": the cache may have been cleared after a lesson.
-            cache.add(VERSION_KEY, time.time_ns(), None)
-            version = cache.get(VERSION_KEY)
-    except Exception:
-        logger.warning(
-            "Cache unavailable; learned counts are reloaded every minute.", exc_info=True
-        )
-        version = ("no cache", int(time.monotonic() // 60))
-    return version
 
 
 class DatabaseStore:
@@ -229,7 +228,7 @@ class DatabaseStore:
         if self.memory_tokens <= 0:
             return None
         alias = router.db_for_read(LearnedToken)
-        version = _current_version()
+        version = LEARNING_VERSION.current()
         snapshot = _snapshots.get(alias)
         if snapshot is None or snapshot[0] != version:
             with _lock:
@@ -329,6 +328,14 @@ class Classification:
     trained: bool = True
 
 
+#: ``(distance of the probability from 0.5, spam probability, log(1 - p), log(p))``.
+_Clue = tuple[float, float, float, float]
+
+
+def _distance(ranked: tuple[_Clue, str]) -> float:
+    return ranked[0][0]
+
+
 class Classifier:
     """Robinson-Fisher naive Bayes over :func:`features` with counts in a store."""
 
@@ -348,39 +355,58 @@ class Classifier:
         self.min_strength = min_strength
         self.max_clues = max_clues
         self.min_messages = min_messages
+        # (the totals and parameters they were worked out with, {(spam, ham): clue or None})
+        self._clues: tuple[tuple[Any, ...], dict[Any, _Clue | None]] = ((), {})
+
+    def _clue(self, found: tuple[int, int], nspam: int, nham: int) -> _Clue | None:
+        """What a feature seen ``found`` times says, or ``None`` when too weak to count."""
+        spam, ham = found
+        total = spam + ham
+        if not total:
+            return None
+        spam_ratio = min(spam / nspam, 1.0)
+        ham_ratio = min(ham / nham, 1.0)
+        prob = spam_ratio / (spam_ratio + ham_ratio)
+        prob = (self.strength * self.unknown + total * prob) / (self.strength + total)
+        distance = abs(prob - 0.5)
+        if distance < self.min_strength:
+            return None
+        return (distance, prob, math.log(max(1.0 - prob, 1e-200)), math.log(max(prob, 1e-200)))
 
     def classify(self, feats: set[str]) -> Classification:
         counts = self.store.counts(feats)
         nspam, nham = counts.get(MESSAGES, (0, 0))
         if nspam < self.min_messages or nham < self.min_messages:
             return Classification(probability=0.5, trained=False)
-        # Runs for every comment: attribute look-ups hoisted out of the loop.
-        strength, prior = self.strength, self.strength * self.unknown
-        min_strength = self.min_strength
+        # Runs for every comment, for some sixty features each. What a feature says depends
+        # only on its two counts, the totals and the parameters, and most features share a
+        # few small counts: each pair of counts is worked out once while the totals hold.
+        key = (nspam, nham, self.strength, self.unknown, self.min_strength)
+        known, clues_of = self._clues
+        if known != key or len(clues_of) > 100_000:
+            clues_of = {}
+            self._clues = (key, clues_of)
         ranked = []
         for feat in feats:
             found = counts.get(feat)
             if found is None:
                 continue
-            spam, ham = found
-            total = spam + ham
-            if not total:
-                continue
-            spam_ratio = min(spam / nspam, 1.0)
-            ham_ratio = min(ham / nham, 1.0)
-            prob = spam_ratio / (spam_ratio + ham_ratio)
-            prob = (prior + total * prob) / (strength + total)
-            distance = abs(prob - 0.5)
-            if distance >= min_strength:
-                ranked.append((distance, feat, prob))
+            try:
+                clue = clues_of[found]
+            except KeyError:
+                clue = clues_of[found] = self._clue(found, nspam, nham)
+            except TypeError:  # a store giving its counts as a list
+                clue = self._clue(found, nspam, nham)
+            if clue is not None:
+                ranked.append((clue, feat))
         # Strongest first (a stable sort: ties keep the order the features came in).
-        ranked.sort(key=itemgetter(0), reverse=True)
-        clues = [(feat, prob) for _distance, feat, prob in ranked[: self.max_clues]]
-        if not clues:
+        ranked.sort(key=_distance, reverse=True)
+        strongest = ranked[: self.max_clues]
+        if not strongest:
             return Classification(probability=0.5, clues=[])
-        log = math.log
-        spam_log = sum([log(max(1.0 - p, 1e-200)) for _, p in clues])
-        ham_log = sum([log(max(p, 1e-200)) for _, p in clues])
+        clues = [(feat, clue[1]) for clue, feat in strongest]
+        spam_log = sum([clue[2] for clue, _feat in strongest])
+        ham_log = sum([clue[3] for clue, _feat in strongest])
         n = 2 * len(clues)
         spamminess = 1.0 - _chi2q(-2.0 * spam_log, n)
         hamminess = 1.0 - _chi2q(-2.0 * ham_log, n)

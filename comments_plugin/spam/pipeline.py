@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import logging
+import operator
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +18,13 @@ from django.utils.module_loading import import_string
 from comments_plugin.conf import conf
 from comments_plugin.exceptions import CommentRejected
 from comments_plugin.signals import comment_spam_checked
-from comments_plugin.spam.base import BaseFilter, Decision, Submission, Verdict
+from comments_plugin.spam.base import (
+    BaseFilter,
+    Decision,
+    Submission,
+    Verdict,
+    shared_versions_read_once,
+)
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
@@ -25,9 +33,10 @@ logger = logging.getLogger("comments_plugin.spam")
 
 _cache_lock = threading.Lock()
 _filters_cache: dict[str, list[BaseFilter]] = {}
-# The settings list the filters were last asked for and its filters: the same list object
-# skips turning the configuration into a key (about 10 µs per comment).
-_last: tuple[Any, list[BaseFilter]] | None = None
+# The settings entries the filters were last asked for and its filters: the same entries
+# skip turning the configuration into a key (about 10 µs per comment). Entries, not the
+# list: conf hands out a copy of the list each time.
+_last: tuple[list[Any], list[BaseFilter]] | None = None
 
 
 def get_filters(config: list[dict[str, Any]] | None = None) -> list[BaseFilter]:
@@ -35,7 +44,7 @@ def get_filters(config: list[dict[str, Any]] | None = None) -> list[BaseFilter]:
     global _last
     config = conf.SPAM_FILTERS if config is None else config
     last = _last
-    if last is not None and last[0] is config:
+    if last is not None and len(last[0]) == len(config) and all(map(operator.is_, last[0], config)):
         return last[1]
     key = repr(config)
     filters = _filters_cache.get(key)
@@ -44,7 +53,7 @@ def get_filters(config: list[dict[str, Any]] | None = None) -> list[BaseFilter]:
             filters = [_create(entry) for entry in config]
             _filters_cache.clear()
             _filters_cache[key] = filters
-    _last = (config, filters)
+    _last = (list(config), filters)
     return filters
 
 
@@ -191,6 +200,16 @@ def combine(verdicts: list[Verdict]) -> tuple[Decision, float]:
     return Decision.APPROVE, score
 
 
+def _in_site_language() -> contextlib.AbstractContextManager[Any]:
+    # Messages are stored as text: write them in the site's language, not in whichever
+    # language each visitor's browser asked for, so moderators read them all alike. (Not
+    # switched when already active: switching twice costs more than some filters.)
+    language = settings.LANGUAGE_CODE
+    if translation.get_language() == language:
+        return contextlib.nullcontext()
+    return translation.override(language)
+
+
 def run_pipeline(
     comment: Comment,
     submission: Submission | None = None,
@@ -209,16 +228,15 @@ def run_pipeline(
     filters = get_filters() if filters is None else filters
     submission.cache["filters"] = filters
     verdicts: list[Verdict] = []
-    # Messages are stored as text: write them in the site's language, not in whichever
-    # language each visitor's browser asked for, so moderators read them all alike.
-    with translation.override(settings.LANGUAGE_CODE):
+    with _in_site_language(), shared_versions_read_once():
         for flt in filters:
             if flt.needs_request and (submission.offline or submission.request is None):
                 continue
             given = run_filter(flt, comment, submission)
-            verdicts.extend(given)
-            if any(v.discard for v in given):
-                break
+            if given:
+                verdicts.extend(given)
+                if any(v.discard for v in given):
+                    break
         comment_spam_checked.send(
             sender=Comment,
             comment=comment,

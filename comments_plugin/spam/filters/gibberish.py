@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from comments_plugin.spam.analysis import URL_RE, words
+from comments_plugin.spam.analysis import without_urls, word_tuple
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
 if TYPE_CHECKING:
@@ -18,6 +19,16 @@ _NUMBER_RE = re.compile(r"(?<![\w.,:/#$€£+-])\d+(?![\d.,:/%-]?\d)(?=[^\W\d_]|
 _CONSONANTS_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}")
 # Letters held for emphasis ("loooovvvveee") are one letter, not a consonant cluster.
 _HELD_LETTER_RE = re.compile(r"(\w)\1+")
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+# Words come back comment after comment: each is looked at once.
+@functools.lru_cache(maxsize=8192)
+def _is_mash(word: str) -> bool:
+    """Six consonants in a row in an ASCII word, letters held for emphasis counted once."""
+    return word.isascii() and _CONSONANTS_RE.search(_HELD_LETTER_RE.sub(r"\1", word)) is not None
 
 
 class GibberishFilter(BaseFilter):
@@ -40,13 +51,18 @@ class GibberishFilter(BaseFilter):
     }
 
     def check(self, comment: Comment, submission: Submission) -> list[Verdict]:
-        text = URL_RE.sub(" ", comment.body)
+        text = without_urls(comment.body)
         verdicts = []
-        numbers = [
-            m.group(0)
-            for m in _NUMBER_RE.finditer(text)
-            if len(m.group(0)) >= self.options["MIN_DIGITS"]
-        ]
+        # Most comments have no digit at all: one quick look spares the slow pattern.
+        numbers = (
+            [
+                m.group(0)
+                for m in _NUMBER_RE.finditer(text)
+                if len(m.group(0)) >= self.options["MIN_DIGITS"]
+            ]
+            if _DIGIT_RE.search(text)
+            else []
+        )
         if len(numbers) >= self.options["MIN_NUMBERS"]:
             verdicts.append(
                 self.verdict(
@@ -56,13 +72,9 @@ class GibberishFilter(BaseFilter):
                     % {"numbers": ", ".join(numbers[:5])},
                 )
             )
-        ws = [w for w in words(text) if not w.isdigit()]
+        ws = [w for w in word_tuple(text) if not w.isdigit()]
         # Six consonants need a word of six letters; shorter words are not looked at.
-        mash = [
-            w
-            for w in ws
-            if len(w) >= 6 and w.isascii() and _CONSONANTS_RE.search(_HELD_LETTER_RE.sub(r"\1", w))
-        ]
+        mash = [w for w in ws if len(w) >= 6 and _is_mash(w)]
         if len(mash) >= 2 and len(mash) >= 0.3 * len(ws):
             verdicts.append(
                 self.verdict(

@@ -59,6 +59,8 @@ class KnownSpammerFilter(HistoryFilter):
 
     def _domain(self, url: str) -> str:
         host = url_domain(url)
+        if not host:
+            return ""
         # The host or one of its parent domains is a shared host: one set look-up per label.
         labels = host.split(".")
         if any(".".join(labels[i:]) in self._shared for i in range(len(labels))):
@@ -116,10 +118,10 @@ class KnownSpammerFilter(HistoryFilter):
         ]
         if not rows:
             return []
-        email = comment.author_email.strip()
+        email = comment.author_email.strip().casefold()
         domains = self._domains(comment)
         verdicts = []
-        if email and any(e.casefold() == email.casefold() for e, _ip, _url in rows):
+        if email and any(e.casefold() == email for e, _ip, _url in rows):
             verdicts.append(
                 self.verdict(
                     "spammer_email",
@@ -127,8 +129,10 @@ class KnownSpammerFilter(HistoryFilter):
                     _("This e-mail address sent spam before."),
                 )
             )
-        seen = {self._domain(url) for _e, _ip, url in rows} - {""}
-        matched = sorted({s for s in seen for d in domains if domain_matches(d, s)})
+        matched: list[str] = []
+        if domains:
+            seen = {self._domain(url) for _e, _ip, url in rows if url} - {""}
+            matched = sorted({s for s in seen for d in domains if domain_matches(d, s)})
         if matched:
             verdicts.append(
                 self.verdict(

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments_plugin.spam.analysis import (
-    URL_RE,
     domain_matches,
     find_urls,
     is_moment_link,
     url_domain,
+    without_urls,
 )
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
@@ -91,6 +91,24 @@ class LinkCountFilter(BaseFilter):
         "SHORTENERS": SHORTENERS,
     }
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # A set of the shorteners, looked up once per label of a link's host instead of
+        # comparing the host with each of them. The system checks ask for a list of strings;
+        # anything else keeps the comparisons (and their errors).
+        shorteners = self.options["SHORTENERS"]
+        self._shorteners: frozenset[str] | None = None
+        if isinstance(shorteners, list | tuple) and all(isinstance(s, str) for s in shorteners):
+            self._shorteners = frozenset(shorteners)
+
+    def _shortened(self, url: str) -> bool:
+        host = url_domain(url)
+        if self._shorteners is None:
+            return any(domain_matches(host, s) for s in self.options["SHORTENERS"])
+        # domain_matches(host, s) for some s: the host or one of its parent domains is one.
+        labels = host.split(".")
+        return any(".".join(labels[i:]) in self._shorteners for i in range(len(labels)))
+
     def check(self, comment: Comment, submission: Submission) -> list[Verdict]:
         verdicts = []
         urls = find_urls(comment.body)
@@ -109,7 +127,7 @@ class LinkCountFilter(BaseFilter):
             verdicts.append(
                 self.verdict("link", self.options["ONE_LINK_SCORE"], _("The comment has a link."))
             )
-        if urls and len(_NOT_TEXT_RE.sub("", URL_RE.sub("", comment.body))) < 5:
+        if urls and len(_NOT_TEXT_RE.sub("", without_urls(comment.body, ""))) < 5:
             verdicts.append(
                 self.verdict(
                     "link_only",
@@ -117,12 +135,7 @@ class LinkCountFilter(BaseFilter):
                     _("The comment is nothing but a link."),
                 )
             )
-        shorteners = self.options["SHORTENERS"]
-        hidden = [
-            u
-            for u in urls
-            if _REFERRAL_RE.search(u) or any(domain_matches(url_domain(u), s) for s in shorteners)
-        ]
+        hidden = [u for u in urls if _REFERRAL_RE.search(u) or self._shortened(u)]
         if hidden:
             verdicts.append(
                 self.verdict(

@@ -2,41 +2,30 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-import logging
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from comments_plugin.spam.analysis import domain_matches, find_urls, fold, tokens, url_domain
-from comments_plugin.spam.base import BaseFilter, Submission, Verdict
+from comments_plugin.spam.base import BaseFilter, SharedVersion, Submission, Verdict
 
 if TYPE_CHECKING:
     from comments_plugin.models import Comment
 
-logger = logging.getLogger("comments_plugin.spam")
-
 #: Bumped in Django's cache whenever a rule is saved or deleted, so every process sharing the
 #: cache rebuilds its matcher on its next comment.
 VERSION_KEY = "comments_plugin:spam:rules_version"
+RULES_VERSION = SharedVersion(VERSION_KEY, "spam rules")
 
 #: ``(rule id, action, value)``.
 Hit = tuple[int, str, str]
 
 
 def bump_rules_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        # Absent (first change, or evicted): any new value makes other processes rebuild.
-        cache.set(VERSION_KEY, time.time_ns(), None)
-    except Exception:
-        # Saving a rule must work with the cache down; processes then reload every minute.
-        logger.warning("Cache unavailable; could not announce the rule change.", exc_info=True)
+    RULES_VERSION.bump()
     forget_ruleset()
 
 
@@ -150,7 +139,7 @@ class RuleSet:
             ]
             hits.extend(self._phrase_hits(toks))
         email = comment.author_email.strip().casefold()
-        if email:
+        if email and (self.emails or self.email_domains):
             if email in self.emails:
                 hits.append(self.emails[email])
             local, _at, email_domain = email.rpartition("@")
@@ -173,7 +162,8 @@ class RuleSet:
                 domain_hit = self._domain_hit(host)
                 if domain_hit is not None:
                     hits.append(domain_hit)
-        if comment.ip_address:
+        # Reading the address costs more than the other rules together: not without IP rules.
+        if comment.ip_address and (self.addresses or self.networks):
             if comment.ip_address in self.addresses:
                 hits.append(self.addresses[comment.ip_address])
             try:
@@ -203,16 +193,8 @@ def current_ruleset() -> RuleSet:
     """The compiled enabled rules, rebuilt when the version in the cache changed."""
     from comments_plugin.models import Rule
 
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            # Never trust "no version": the cache may have been cleared after rules changed.
-            cache.add(VERSION_KEY, time.time_ns(), None)
-            version = cache.get(VERSION_KEY)
-    except Exception:
-        # A cache server that is down must not hold every comment: rebuild once a minute.
-        logger.warning("Cache unavailable; spam rules are reloaded every minute.", exc_info=True)
-        version = ("no cache", int(time.monotonic() // 60))
+    # A cache server that is down must not hold every comment: then rebuilt once a minute.
+    version = RULES_VERSION.current()
     if _compiled["version"] != version:
         with _lock:
             if _compiled["version"] != version:

@@ -7,10 +7,10 @@ from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 from comments_plugin.spam.analysis import (
-    URL_RE,
     has_mixed_script_word,
     script_counts,
     scripts_for_languages,
+    without_urls,
 )
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
@@ -18,12 +18,26 @@ if TYPE_CHECKING:
     from comments_plugin.models import Comment
 
 
+# The settings site_scripts() last read, and its answer: comparing LANGUAGES with Django's
+# hundred default languages for every comment cost more than the rest of the filter.
+_last_scripts: tuple[Any, Any, list[str]] | None = None
+
+
 def site_scripts() -> list[str]:
     """Writing systems of the site's languages: ``LANGUAGES`` if the site set it, else
     ``LANGUAGE_CODE`` (Django's default ``LANGUAGES`` lists every language it ships)."""
-    if list(settings.LANGUAGES) != list(global_settings.LANGUAGES):
-        return scripts_for_languages([code for code, _name in settings.LANGUAGES])
-    return scripts_for_languages([settings.LANGUAGE_CODE])
+    global _last_scripts
+    languages, language_code = settings.LANGUAGES, settings.LANGUAGE_CODE
+    last = _last_scripts
+    # The same settings objects (override_settings puts new ones in place).
+    if last is not None and last[0] is languages and last[1] == language_code:
+        return list(last[2])
+    if list(languages) != list(global_settings.LANGUAGES):
+        scripts = scripts_for_languages([code for code, _name in languages])
+    else:
+        scripts = scripts_for_languages([language_code])
+    _last_scripts = (languages, language_code, scripts)
+    return list(scripts)
 
 
 class UnexpectedScriptFilter(BaseFilter):
@@ -76,7 +90,7 @@ class UnexpectedScriptFilter(BaseFilter):
                 )
             )
         # Without its web addresses: "Casino at example.kz" is judged by "Casino at".
-        ratio, names = self._unexpected(URL_RE.sub(" ", comment.author_name), expected)
+        ratio, names = self._unexpected(without_urls(comment.author_name), expected)
         if ratio > 0.5:
             verdicts.append(
                 self.verdict(
