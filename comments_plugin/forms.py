@@ -158,8 +158,10 @@ class CommentForm(forms.Form):
         self.target = target
         self.pending_ids = set(pending_ids)
         self.user = user if user is not None and user.is_authenticated else None
-        # A token the view has already checked (it had to, to find ``target``) and when it
-        # was issued: not verified a second time.
+        # ``verified_token``: a token the caller has already checked with read_token() (the
+        # posting view must, to find ``target``) and the issue time read_token() returned
+        # for it. It is trusted as it is, so pass nothing else; any other posted token is
+        # verified here as usual.
         self.verified_token = verified_token
         initial = dict(initial or {})
         if data is None:

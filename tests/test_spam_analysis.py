@@ -1,9 +1,13 @@
+import gc
+import tracemalloc
+
 from django.test import SimpleTestCase
 
 from comments_plugin.spam.analysis import (
     URL_RE,
     ascii_letter_count,
     ascii_upper_count,
+    body_hash,
     char_script,
     find_urls,
     fold,
@@ -136,6 +140,26 @@ class SharedScanTests(SimpleTestCase):
     def test_the_spans_are_the_matches_of_the_pattern(self):
         for text in self.TEXTS:
             assert url_spans(text) == tuple(m.span() for m in URL_RE.finditer(text))
+
+    def test_texts_made_up_to_fill_the_memos_do_not_pile_up_in_memory(self):
+        # "\ufdfa" is one character that NFKC turns into eighteen, four words: each of these
+        # 1,000-character texts is 18,000 characters and 4,000 words once read.
+        texts = ["\ufdfa" * 1000 + chr(0x4E00 + i) for i in range(150)]
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for text in texts:
+                find_urls(text)
+                without_urls(text)
+                word_tuple(text)
+                body_hash(text)
+            gc.collect()
+            kept = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        # The last few comments' texts, not all 150 (about 60 MB).
+        assert kept < 30_000_000, kept
 
     def test_word_tuple_is_words_as_a_tuple(self):
         text = "Café CASINO, ǆungla and \uff57\uff49\uff4e 2024!"  # a full-width "win"

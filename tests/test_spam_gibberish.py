@@ -1,7 +1,11 @@
+import gc
+import tracemalloc
+
 from django.test import SimpleTestCase
 
 from comments_plugin.models import Comment
 from comments_plugin.spam import Submission
+from comments_plugin.spam.analysis import fold, url_spans, word_tuple
 from comments_plugin.spam.filters.gibberish import GibberishFilter
 
 
@@ -45,3 +49,28 @@ class GibberishFilterTests(SimpleTestCase):
         assert codes("buy " * 15 + "now and then more words here please ok") == {
             "repeated_word": 0.5
         }
+
+    def test_long_made_up_words_are_not_kept_in_memory(self):
+        # One word each, 2,001 characters of four bytes (CJK Extension B, which NFKC keeps).
+        bodies = ["\U00020000" * 2000 + chr(0x4E00 + i) for i in range(300)]
+        flt = GibberishFilter()
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for body in bodies:
+                flt.check(Comment(body=body), Submission())
+            # The shared memos of a comment's text (tested in test_spam_analysis.py) aside,
+            # the filter keeps nothing of them: 300 x 8 kB before.
+            for memo in (fold, url_spans, word_tuple):
+                memo.cache_clear()
+            gc.collect()
+            kept = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert kept < 500_000, kept
+
+    def test_long_and_short_words_are_judged_alike(self):
+        mash = "qwrtpsdfghjklzxcvbnm"
+        assert codes(f"{mash} {mash}x ok") == codes(f"{mash * 3} {mash * 3}x ok")
+        assert codes(f"{mash * 3} {mash * 3}x ok") == {"keyboard_mash": 1.0}

