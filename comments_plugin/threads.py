@@ -8,6 +8,7 @@ are slow), opening a nested ``<ol>`` where a node has replies and closing as man
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -84,9 +85,15 @@ class Row(NamedTuple):
         The other fields are deferred (read from the router's database for reading when
         first used), and ``post_init`` receivers hear it as they hear any loaded instance.
         """
-        names = [f.attname for f in Comment._meta.concrete_fields if f.attname in _ROW_NAMES]
+        names = _row_attnames()
         values = [getattr(self, name) for name in names]
         return Comment.from_db(router.db_for_read(Comment), names, values)
+
+
+@functools.cache
+def _row_attnames() -> tuple[str, ...]:
+    """The fields of a Row in the order of the model's fields (what ``from_db`` expects)."""
+    return tuple(f.attname for f in Comment._meta.concrete_fields if f.attname in _ROW_NAMES)
 
 
 _ROW_NAMES = frozenset(Row._fields)
