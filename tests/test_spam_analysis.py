@@ -161,6 +161,22 @@ class SharedScanTests(SimpleTestCase):
         # The last few comments' texts, not all 150 (about 60 MB).
         assert kept < 30_000_000, kept
 
+    def test_folded_texts_made_up_to_fill_the_memo_do_not_pile_up_in_memory(self):
+        # Each 2,000-character text folds to 36,000 characters (72 KB): 300 of them kept
+        # would be about 22 MB.
+        texts = ["\ufdfa" * 2000 + chr(0x4E00 + i) for i in range(300)]
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for text in texts:
+                fold(text)
+            gc.collect()
+            kept = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert kept < 10_000_000, kept
+
     def test_word_tuple_is_words_as_a_tuple(self):
         text = "Café CASINO, ǆungla and \uff57\uff49\uff4e 2024!"  # a full-width "win"
         assert (

@@ -76,7 +76,9 @@ _MIXED_WORD_RE = re.compile(r"\b(?=\w*[a-zA-Z])\w+")
 
 
 # Several filters fold the same comment; the work is done once.
-@functools.lru_cache(maxsize=512)
+# Sized, like the caches below, for the few texts one comment's filters share (its body and
+# name, folded and not): a comment body may be 5,000 characters that NFKC expands many times.
+@functools.lru_cache(maxsize=64)
 def fold(text: str, casefold: bool = True) -> str:
     """``text`` as matching sees it: invisible characters dropped, NFKC-normalised (fullwidth
     and mathematical letters become plain ones), Cyrillic and Greek look-alikes inside
@@ -166,7 +168,7 @@ def is_moment_link(url: str) -> bool:
     return _MOMENT_RE.search(url) is not None
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=512)
 def url_domain(url: str) -> str:
     """The lower-case host of ``url`` without ``www.`` (``""`` if it has none)."""
     url = url.strip()
