@@ -137,6 +137,16 @@ class SharedScanTests(SimpleTestCase):
             for replacement in (" ", ""):
                 assert without_urls(text, replacement) == URL_RE.sub(replacement, text), text
 
+    def test_without_urls_replaces_only_the_links_it_is_told_to(self):
+        def is_org(url):
+            return ".org" in url
+
+        def sub_org(m):
+            return " " if is_org(m.group(0)) else m.group(0)
+
+        for text in self.TEXTS:
+            assert without_urls(text, only=is_org) == URL_RE.sub(sub_org, text), text
+
     def test_the_spans_are_the_matches_of_the_pattern(self):
         for text in self.TEXTS:
             assert url_spans(text) == tuple(m.span() for m in URL_RE.finditer(text))

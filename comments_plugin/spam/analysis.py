@@ -10,6 +10,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 #: Words (letters and digits; underscores kept, so blocklist entries like ``_1win`` match).
@@ -114,15 +115,20 @@ def url_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in URL_RE.finditer(text))
 
 
-def without_urls(text: str, replacement: str = " ") -> str:
+def without_urls(
+    text: str, replacement: str = " ", only: Callable[[str], bool] | None = None
+) -> str:
     """``text`` with every match of :data:`URL_RE` replaced by ``replacement`` (taken
-    literally): ``URL_RE.sub(replacement, text)`` sharing the scan of :func:`url_spans`."""
+    literally): ``URL_RE.sub(replacement, text)`` sharing the scan of :func:`url_spans`.
+    With ``only``, just the matches it returns true for are replaced."""
     spans = url_spans(text)
     if not spans:
         return text
     parts = []
     last = 0
     for start, end in spans:
+        if only is not None and not only(text[start:end]):
+            continue
         parts.append(text[last:start])
         last = end
     parts.append(text[last:])

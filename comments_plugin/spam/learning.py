@@ -26,7 +26,7 @@ from comments_plugin.spam.analysis import (
     find_urls,
     is_moment_link,
     url_domain,
-    url_spans,
+    without_urls,
     word_tuple,
 )
 from comments_plugin.spam.base import SharedVersion
@@ -70,18 +70,6 @@ def author_shape(name: str) -> str:
     return "words_digits" if has_digits else "words"
 
 
-def _without_moment_links(body: str) -> str:
-    """``body`` with its links to a moment of a video replaced by a space."""
-    parts = []
-    last = 0
-    for start, end in url_spans(body):
-        if is_moment_link(body[start:end]):
-            parts.append(body[last:start])
-            last = end
-    parts.append(body[last:])
-    return " ".join(parts)
-
-
 # A comment's words are mostly words seen before: what each one adds is worked out once.
 @functools.lru_cache(maxsize=16384)
 def _word_features(word: str) -> tuple[str, ...]:
@@ -101,7 +89,7 @@ def features(body: str, author_name: str = "", author_url: str = "") -> set[str]
     urls = find_urls(body)
     # A link to a moment of the video is quoting it: its words ("youtube", "watch") would
     # make it look like the links spam posts.
-    text = _without_moment_links(body) if urls else body
+    text = without_urls(body, only=is_moment_link) if urls else body
     ws = [w for w in word_tuple(text) if len(w) <= 30]
     feats.update(itertools.chain.from_iterable(map(_word_features, ws)))
     feats.update([pair[:MAX_FEATURE_LENGTH] for pair in map(" ".join, itertools.pairwise(ws))])
