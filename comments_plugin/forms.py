@@ -209,19 +209,27 @@ class CommentForm(forms.Form):
         pk = self.cleaned_data.get("parent")
         if not pk:
             return None
-        ct = ContentType.objects.get_for_model(self.target.__class__)
+        # By primary key alone (the cheapest look-up), then checked here.
         parent = (
-            Comment.objects.filter(pk=pk, content_type=ct, object_pk=str(self.target.pk))
-            # Another visitor's held comment is answered like a missing one: that it exists
-            # is not public.
-            .filter(
-                models.Q(status=Status.APPROVED)
-                | models.Q(status=Status.PENDING, pk__in=self.pending_ids)
+            Comment.objects.only(
+                "pk", "thread_id", "depth", "status", "content_type_id", "object_pk"
             )
-            .only("pk", "thread_id", "depth", "status", "content_type_id", "object_pk")
+            .filter(pk=pk)
+            .order_by()
             .first()
         )
-        if parent is None:
+        ct = ContentType.objects.get_for_model(self.target.__class__)
+        if (
+            parent is None
+            or parent.content_type_id != ct.pk
+            or parent.object_pk != str(self.target.pk)
+            # Another visitor's held comment is answered like a missing one: that it exists
+            # is not public.
+            or not (
+                parent.status == Status.APPROVED
+                or (parent.status == Status.PENDING and parent.pk in self.pending_ids)
+            )
+        ):
             raise ValidationError(
                 _("The comment you replied to is not on this page."), code="bad_parent"
             )

@@ -200,18 +200,9 @@ def post_comment(
     comment.status = DECISION_STATUS[decision]
     comment.spam_score = result.score
     comment.spam_reasons = [v.as_dict() for v in verdicts]
-    with transaction.atomic():
-        comment.save()
-        ModerationEvent.objects.create(
-            comment=comment,
-            source="pipeline",
-            action="post",
-            from_status="",
-            to_status=comment.status,
-            reason=_summary(verdicts),
-            actor=user,
-            created_at=comment.submitted_at,
-        )
+    # One row: the pipeline's decision and its reasons are the comment's own fields, and the
+    # audit trail starts with the first change made to it (whose ``from_status`` is this one).
+    comment.save()
     comment_was_posted.send(sender=Comment, comment=comment, request=request, decision=decision)
     return PostResult(comment=comment, decision=decision, verdicts=verdicts)
 
@@ -698,6 +689,7 @@ def erase_personal_data(
                 for entry in comment.spam_reasons or []
             ]
             for event in ModerationEvent.objects.filter(comment_id=comment.pk).exclude(reason=""):
+                # (Databases from before 0.1.0 may hold "post" rows written by the pipeline.)
                 if remove_body and event.action == "post" and event.source == "pipeline":
                     # Built from the filters' messages, which quote the text being removed.
                     scrubbed = _reasons_summary(comment.spam_reasons)

@@ -48,11 +48,14 @@ def _enqueue_later(task: Any, comment_id: int, base_url: str) -> None:
 
 
 def _notify_posted(*, comment: Any, request: Any = None, **kwargs: Any) -> None:
-    from comments_plugin import tasks
     from comments_plugin.conf import conf
     from comments_plugin.models import Status
 
     if comment.status == Status.PENDING and conf.NOTIFY_MODERATORS:
+        # Imported here: most posts are published and e-mail nobody (django.tasks and the
+        # mail code stay unloaded until a process first has something to send).
+        from comments_plugin import tasks
+
         _enqueue_later(tasks.notify_moderators, comment.pk, _base_url(request))
     elif comment.status == Status.APPROVED:
         _notify_author(comment, request)
@@ -75,11 +78,12 @@ def _notify_status_changed(
 
 
 def _notify_author(comment: Any, request: Any) -> None:
-    from comments_plugin import tasks
     from comments_plugin.moderation import moderator
 
     target = comment.content_object
     if target is not None and moderator.policy_for(target).should_notify_author(target):
+        from comments_plugin import tasks
+
         _enqueue_later(tasks.notify_author, comment.pk, _base_url(request))
 
 

@@ -389,10 +389,11 @@ def bump_list_version(content_type_id: int, object_pk: Any) -> None:
         return
     key = _version_key(content_type_id, str(object_pk))
     cache.set(key, time.time_ns(), None)
-    # And again once the change is committed: a list rendered meanwhile by another process,
-    # from rows that did not show the change yet, would otherwise stay cached under the
-    # version set just now. (Outside a transaction this runs at once, which is harmless.)
-    transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
+    if transaction.get_connection().in_atomic_block:
+        # And again once the change is committed: a list rendered meanwhile by another
+        # process, from rows that did not show the change yet, would otherwise stay cached
+        # under the version set just now. (In autocommit the change is already committed.)
+        transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
 
 
 def cached_list_key(content_type_id: int, object_pk: Any, *parts: Any) -> str | None:

@@ -116,12 +116,21 @@ class PostCommentTests(TestCase):
         defaults = {"target": self.article, "body": "Hi", "author_name": "Ann"}
         return operations.build_comment(**{**defaults, **kwargs})
 
-    def test_posting_offline_approves_and_logs_the_post(self):
+    def test_posting_offline_approves_and_stores_the_decision_on_the_comment(self):
         result = operations.post_comment(self.build())
         assert result.decision == Decision.APPROVE and result.is_public
+        stored = Comment.objects.get(pk=result.comment.pk)
+        assert stored.status == Status.APPROVED
+        assert stored.spam_reasons == [v.as_dict() for v in result.verdicts]
+        # One row a post: the audit trail starts with the first change made to it.
+        assert not ModerationEvent.objects.exists()
+
+    def test_the_first_change_records_the_status_the_comment_was_posted_with(self):
+        with override_settings(COMMENTS_PLUGIN={"MODERATE_ALL": True}):
+            comment = operations.post_comment(self.build()).comment
+        operations.approve(comment, source="test")
         event = ModerationEvent.objects.get()
-        assert (event.action, event.from_status, event.to_status) == ("post", "", Status.APPROVED)
-        assert event.source == "pipeline"
+        assert (event.from_status, event.to_status) == (Status.PENDING, Status.APPROVED)
 
     def test_build_comment_fills_thread_fields_and_request_metadata(self):
         root = make_comment(self.article)

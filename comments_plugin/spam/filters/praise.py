@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core import checks
@@ -90,11 +91,17 @@ class GenericPraiseFilter(BaseFilter):
         # (four times slower); a site's own phrases may be written in any case.
         extra = [f"(?i:{p})" for p in self.options["EXTRA_PHRASES"]]
         moves += [rf"\b(?:{p})\b" for p in extra]
-        self._patterns = [re.compile(m) for m in moves]
+        self._moves = moves
         phrases = [p for group in PRAISE_MOVES.values() for p in group]
         phrases += extra
         # One pass over the text rules out most comments before each phrase is looked for.
         self._any = re.compile(join_phrases(phrases))
+
+    @cached_property
+    def _patterns(self) -> list[re.Pattern[str]]:
+        # Compiled when a comment first needs them: most never do, and compiling them all
+        # would slow the first comment every new process receives.
+        return [re.compile(m) for m in self._moves]
 
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
         body = fold(comment.body).replace("\u2019", "'")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core import checks
@@ -102,11 +103,16 @@ class SelfPromotionFilter(BaseFilter):
         # The built-in phrases are lower case and the text is folded, so no IGNORECASE
         # (four times slower); a site's own phrases may be written in any case.
         strong = [*STRONG_PHRASES, *(f"(?i:{p})" for p in self.options["EXTRA_PHRASES"])]
-        phrases = [*strong, *WEAK_PHRASES]
+        self._phrases = [*strong, *WEAK_PHRASES]
         self._strong = len(strong)
-        self._patterns = [re.compile(rf"\b(?:{p})\b") for p in phrases]
         # One pass over the text rules out most comments before each phrase is looked for.
-        self._any = re.compile(join_phrases(phrases))
+        self._any = re.compile(join_phrases(self._phrases))
+
+    @cached_property
+    def _patterns(self) -> list[re.Pattern[str]]:
+        # Compiled when a comment first needs them: most never do, and compiling them all
+        # would slow the first comment every new process receives.
+        return [re.compile(rf"\b(?:{p})\b") for p in self._phrases]
 
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
         # One space between words, one kind of apostrophe: the phrases are written so.
