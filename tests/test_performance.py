@@ -63,7 +63,17 @@ class PostQueryTests(TestCase):
         with CaptureQueriesContext(connection) as ctx:
             response = self.client.post("/comments/post/", data, REMOTE_ADDR="198.51.100.9")
         assert response.status_code == 302
+        self.sql = [query["sql"] for query in ctx.captured_queries]
         return len(ctx.captured_queries)
+
+    def test_a_new_comment_is_read_checked_and_written_in_three_queries(self):
+        # The object, the spam filters' look-back at earlier comments, the one INSERT.
+        assert self.post() == 3
+        writes = [sql for sql in self.sql if not sql.startswith("SELECT")]
+        assert len(writes) == 1 and writes[0].startswith('INSERT INTO "comments_plugin_comment"')
+
+    def test_a_reply_adds_only_the_look_up_of_its_parent(self):
+        assert self.post(parent=self.parent.pk) == 4
 
     def test_a_new_comment_takes_at_most_eight_queries(self):
         queries = self.post()

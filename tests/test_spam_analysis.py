@@ -34,6 +34,37 @@ class FindUrlsTests(SimpleTestCase):
             "shop.ru",
         ]
 
+    def test_the_quick_look_for_links_misses_none_that_the_full_scan_finds(self):
+        # url_spans() skips URL_RE when the text lacks what every link has; Unicode letters
+        # that IGNORECASE matches as a-z (the Kelvin sign, the long s) included.
+        from comments_plugin.spam import analysis
+
+        texts = [
+            "See https://a.example.com/x, www.b.org and kidsmediausa . com or shop.ru",
+            "WWW.SHOP.RU",
+            "mail me at x.\u212aasino",  # KELVIN SIGN after the dot
+            "go to ex.\u017fhop now",  # LATIN SMALL LETTER LONG S
+            "hxxp://a.b",
+            "ftp://files",
+            "a . com",
+            "x.1",
+            "Plain text. No links here. Really!",
+            "ends with a dot.",
+            "www.-",
+        ]
+        texts += [
+            f"{a}{sep}{b}"
+            for a in ("a", "A", "\u212a")
+            for sep in (".", " . ", "://")
+            for b in ("com", "Z", "9", " ", "")
+        ]
+        for text in texts:
+            expected = tuple(m.span() for m in URL_RE.finditer(text))
+            assert url_spans(text) == expected, text
+            if expected:
+                assert analysis._URL_HINT_RE.search(text), text
+        assert url_spans("Plain text. No links here.") == ()
+
     def test_ordinary_sentences_with_dots_are_not_links(self):
         for text in ("e.g. node.js is fine", "Dr. A. N. Other", "It works.It rocks", "v3.11.4"):
             assert find_urls(text) == [], text

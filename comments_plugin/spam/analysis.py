@@ -52,6 +52,9 @@ URL_RE = re.compile(
     r"|(?<![a-z0-9-])[a-z0-9-]++ \. (?:com|net|org)\b",
     re.IGNORECASE,
 )
+# What every match of URL_RE contains ("://", "www.", a dot before a letter or digit, or
+# " . "), found ten times faster: most comments have none, and then URL_RE is not run.
+_URL_HINT_RE = re.compile(r"://|www\.|\.[a-z0-9]| \. ", re.IGNORECASE)
 _SPACES_RE = re.compile(r"\s+")
 # Links written so that link finders miss them: "example[.]com", "example(dot)com",
 # "hxxp://example.com".
@@ -112,6 +115,8 @@ def has_mixed_script_word(text: str) -> bool:
 def url_spans(text: str) -> tuple[tuple[int, int], ...]:
     """``(start, end)`` of every match of :data:`URL_RE` in ``text``, as ``finditer`` finds
     them (no folding, no undisguising: see :func:`find_urls` for the links a reader sees)."""
+    if not _URL_HINT_RE.search(text):
+        return ()
     return tuple(m.span() for m in URL_RE.finditer(text))
 
 
