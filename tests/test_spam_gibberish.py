@@ -50,6 +50,11 @@ class GibberishFilterTests(SimpleTestCase):
             "repeated_word": 0.5
         }
 
+    def test_a_word_making_up_exactly_the_share_is_caught_and_one_less_is_not(self):
+        others = [f"word{letter}" for letter in "abcdefghijklmn"]
+        assert codes(" ".join(["again"] * 6 + others)) == {"repeated_word": 0.5}  # 6 of 20
+        assert codes(" ".join(["again"] * 5 + others + ["wordo"])) == {}  # 5 of 20
+
     def test_long_made_up_words_are_not_kept_in_memory(self):
         # One word each, 2,001 characters of four bytes (CJK Extension B, which NFKC keeps).
         bodies = ["\U00020000" * 2000 + chr(0x4E00 + i) for i in range(300)]

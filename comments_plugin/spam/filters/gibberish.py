@@ -93,10 +93,12 @@ class GibberishFilter(BaseFilter):
                 )
             )
         if len(ws) >= 20:
+            counted = [w for w in ws if len(w) >= 3]
+            # No word can occur more often than once plus the repeats there are: most texts
+            # are ruled out without counting their words.
+            repeats = len(counted) - len(set(counted))
             word, count = (
-                Counter(w for w in ws if len(w) >= 3).most_common(1)[0]
-                if any(len(w) >= 3 for w in ws)
-                else ("", 0)
+                Counter(counted).most_common(1)[0] if repeats + 1 >= 0.3 * len(ws) else ("", 0)
             )
             if count >= 0.3 * len(ws):
                 verdicts.append(
