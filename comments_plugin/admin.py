@@ -11,7 +11,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from types import ModuleType
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -33,9 +34,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from comments_plugin import operations
 from comments_plugin.models import Comment, Flag, ModerationEvent, Rule, Status
-from comments_plugin.views.comments import object_url
 
 MODERATE_PERMISSION = "comments_plugin.moderate_comment"
 #: The status view a moderator lands on from the admin index.
@@ -51,14 +50,14 @@ Operation = Callable[..., bool]
 #: A primary key no real comment has, reversed once and replaced by each row's.
 ROW_URL_SENTINEL = 987654321987
 
-#: Row buttons and bulk actions: name → (operation, button label, done message).
-ACTIONS: dict[str, tuple[Operation, Any]] = {
-    "approve": (operations.approve, _("Approve")),
-    "unapprove": (operations.hold, _("Unapprove")),
-    "spam": (operations.mark_spam, _("Spam")),
-    "not_spam": (operations.mark_ham, _("Not spam")),
-    "trash": (operations.trash, _("Trash")),
-    "restore": (operations.restore, _("Restore")),
+#: Row buttons and bulk actions: name → (function in ``operations``, button label).
+ACTIONS: dict[str, tuple[str, Any]] = {
+    "approve": ("approve", _("Approve")),
+    "unapprove": ("hold", _("Unapprove")),
+    "spam": ("mark_spam", _("Spam")),
+    "not_spam": ("mark_ham", _("Not spam")),
+    "trash": ("trash", _("Trash")),
+    "restore": ("restore", _("Restore")),
 }
 
 #: Which row buttons each status offers.
@@ -68,6 +67,22 @@ ROW_ACTIONS: dict[str, tuple[str, ...]] = {
     Status.SPAM: ("not_spam", "trash"),
     Status.TRASH: ("restore",),
 }
+
+
+def operations() -> ModuleType:
+    """:mod:`comments_plugin.operations`, imported when first needed.
+
+    Django imports every ``admin.py`` in every process at start-up, and the operations
+    bring the spam pipeline with them: a process that only serves pages never needs them.
+    """
+    from comments_plugin import operations
+
+    return operations
+
+
+def operation_for(action: str) -> Operation:
+    """The operation behind a row button or bulk action (a key of :data:`ACTIONS`)."""
+    return cast(Operation, getattr(operations(), ACTIONS[action][0]))
 
 
 def done_message(action: str, count: int) -> str:
@@ -205,6 +220,8 @@ def target_link(target: models.Model) -> str:
     link = target.__dict__.get(TARGET_LINK_ATTR)
     if link is None:
         # A target whose URL cannot be built must not take the whole queue down.
+        from comments_plugin.views.comments import object_url  # see operations()
+
         url = object_url(target)
         title = escape(str(target))
         link = f'<a href="{escape(url)}">{title}</a>' if url else title
@@ -417,10 +434,10 @@ class CommentAdmin(admin.ModelAdmin):
         return deleted, model_count, set(), protected
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        operations.delete_permanently(queryset)
+        operations().delete_permanently(queryset)
 
     def delete_model(self, request: HttpRequest, obj: Comment) -> None:
-        operations.delete_permanently([obj])
+        operations().delete_permanently([obj])
 
     # The queue -----------------------------------------------------------------------------
 
@@ -758,20 +775,20 @@ class CommentAdmin(admin.ModelAdmin):
             if not body:
                 self.message_user(request, gettext("Write a reply first."), messages.WARNING)
                 return self._redirect_back(request)
-            operations.reply(comment, body, user=request.user, request=request)
+            operations().reply(comment, body, user=request.user, request=request)
             self.message_user(
                 request,
                 gettext("Your reply to %(name)s is published.") % {"name": comment.author_name},
                 messages.SUCCESS,
             )
             return self._redirect_back(request)
-        operation = ACTIONS[action][0]
+        operation = operation_for(action)
         changed = operation(comment, user=request.user, source="admin", request=request)
         self.message_user(request, done_message(action, int(changed)), messages.SUCCESS)
         return self._redirect_back(request)
 
     def _bulk(self, request: HttpRequest, queryset: QuerySet[Comment], action: str) -> None:
-        operation = ACTIONS[action][0]
+        operation = operation_for(action)
         changed = sum(
             1
             for comment in queryset
@@ -819,7 +836,7 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponse(status=404)
         back = f"{self._url('changelist')}?{urlencode({'status': status})}"
         if request.method == "POST":
-            deleted = operations.purge(status)
+            deleted = operations().purge(status)
             self.message_user(
                 request,
                 ngettext(
@@ -832,7 +849,7 @@ class CommentAdmin(admin.ModelAdmin):
             )
             return HttpResponseRedirect(back)
         # What the purge will delete: comments with replies in another status stay.
-        count = operations.purge(status, dry_run=True)
+        count = operations().purge(status, dry_run=True)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
@@ -58,10 +58,15 @@ def _url_parts(name: str) -> tuple[str, str]:
     return escape(head), escape(tail)
 
 
-#: The longest piece of a comment's text in :func:`comment_parts`, in ASCII characters:
-#: with the string's own header, under the 512 bytes up to which Python's small-object
-#: allocator serves it.
-PIECE = 400
+def encode(text: str) -> bytes:
+    """``text`` as the UTF-8 the list is written in (see :class:`CommentWriter`)."""
+    # "surrogatepass": whatever a str can hold comes back out of decode() unchanged.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def decode(data: bytes | bytearray) -> str:
+    """The text :func:`encode` wrote."""
+    return data.decode("utf-8", "surrogatepass")
 
 
 def render_comments(
@@ -77,121 +82,117 @@ def render_comments(
     ``reply_prefix`` is the query string the "Reply" link starts with (``"?reply_to="``,
     or with the list page in front of it); it is escaped here.
     """
-    out = comment_parts(
-        nodes,
-        can_reply=can_reply,
-        max_depth=max_depth,
-        avatar_size=avatar_size,
-        reply_prefix=reply_prefix,
-    )
-    html = "".join(out)
-    # mark_safe() copies the string: let the parts go first, or a long list would be in
-    # memory three times over at this point instead of twice.
-    out.clear()
-    return mark_safe(html)
+    out = bytearray()
+    writer = CommentWriter(can_reply=can_reply, max_depth=max_depth, avatar_size=avatar_size)
+    writer.write(out, nodes, reply_prefix=reply_prefix)
+    return mark_safe(decode(out))  # every value in it went through escape()
 
 
-def comment_parts(
-    nodes: Sequence[Node],
-    *,
-    can_reply: bool,
-    max_depth: int,
-    avatar_size: int,
-    reply_prefix: str,
-) -> list[str]:
-    """:func:`render_comments` as a list of escaped HTML strings, a few per comment.
+class CommentWriter:
+    """Writes the markup of :func:`render_comments` into a ``bytearray``, as UTF-8.
 
-    For a caller that joins them with markup of its own in one go (the list tag), so the
-    page is not copied once more for every template it passes through.
+    What the comments share (translated labels, URL prefixes, the date format, the time
+    zone) is worked out when the writer is made, in the language and time zone active then.
 
-    Pieces of at most a few hundred characters rather than one string per comment: Python's
-    own allocator serves objects up to 512 bytes and gives its memory back to the system
-    once they are gone, while a longer string comes from the C heap, which keeps what a
-    long list freed when it was joined (ten megabytes for ten thousand comments) under the
-    copies of the page that follow.
+    Into bytes rather than into a list of strings: a long list is then one growing buffer
+    instead of tens of thousands of small strings, which Python's allocator spreads over
+    its arenas, and which a single object still alive among them keeps in memory after
+    the list is joined. The caller decodes the buffer once, into the page's string.
     """
-    use_tz = timezone.get_current_timezone() if _aware(nodes) else None
-    # Stored times come back in UTC; on a site whose time zone is UTC they need no converting.
-    utc = use_tz is not None and timezone.get_current_timezone_name() == "UTC"
-    format_when = _date_formatter(get_format("DATETIME_FORMAT"))
-    awaiting = escape(gettext("Your comment is awaiting moderation."))
-    reply_label = escape(gettext("Reply"))
-    report_label = escape(gettext("Report"))
-    # Escaped too: it goes into an attribute, where a translation's own quote would end it.
-    reply_to = escape(gettext("Reply to %(name)s"))
-    reply_prefix = escape(reply_prefix)
-    flag_head, flag_tail = _url_parts("comments_plugin:flag")
-    size = str(avatar_size)
-    # Per author, not per comment: long threads are a few people talking.
-    avatar_for: dict[str, str] = {}
-    names: dict[str, str] = {}
-    opens = '<ol class="children">'
-    out: list[str] = []
-    append = out.append
-    for node in nodes:
-        c = node.row
-        pk = str(c.pk)
-        pending = node.is_pending
-        name = names.get(c.author_name)
-        if name is None:
-            name = names[c.author_name] = escape(c.author_name)
-        # A Row has every field these read.
-        identity = avatars.comment_identity(cast("Comment", c))
-        avatar = avatar_for.get(identity)
-        if avatar is None:
-            avatar = escape(avatars.avatar_url(cast("Comment", c), avatar_size))
-            avatar_for[identity] = avatar
-        when = c.submitted_at
-        if use_tz is not None and when.tzinfo is not None and not (utc and when.tzinfo is UTC):
-            when = when.astimezone(use_tz)
-        # build_nodes() blanks any other address; checked again here for other callers.
-        if c.author_url and markup.is_web_url(c.author_url):
-            author = (
-                f'<a href="{escape(c.author_url)}" rel="nofollow ugc noopener" class="url">'
-                f"{name}</a>"
+
+    def __init__(self, *, can_reply: bool, max_depth: int, avatar_size: int) -> None:
+        self.can_reply = can_reply
+        self.max_depth = max_depth
+        self.avatar_size = avatar_size
+        self.language = get_language()
+        self.zone = timezone.get_current_timezone()
+        # Stored times come back in UTC; on a site whose time zone is UTC they need no
+        # converting.
+        self.utc = timezone.get_current_timezone_name() == "UTC"
+        self.format_when = _date_formatter(get_format("DATETIME_FORMAT"))
+        self.awaiting = escape(gettext("Your comment is awaiting moderation."))
+        self.reply_label = escape(gettext("Reply"))
+        self.report_label = escape(gettext("Report"))
+        # Escaped too: it goes into an attribute, where a translation's own quote would end it.
+        self.reply_to = escape(gettext("Reply to %(name)s"))
+        self.flag_head, self.flag_tail = _url_parts("comments_plugin:flag")
+
+    def write(self, out: bytearray, nodes: Sequence[Node], *, reply_prefix: str) -> None:
+        """Append the ``<li>`` items of ``nodes`` to ``out``."""
+        # Avatar URLs are reversed here, in the writer's language (i18n_patterns).
+        with translation.override(self.language):
+            self._write(out, nodes, escape(reply_prefix))
+
+    def _write(self, out: bytearray, nodes: Sequence[Node], reply_prefix: str) -> None:
+        use_tz = self.zone if _aware(nodes) else None
+        utc = self.utc
+        format_when = self.format_when
+        awaiting = self.awaiting
+        can_reply, max_depth = self.can_reply, self.max_depth
+        reply_label, report_label, reply_to = self.reply_label, self.report_label, self.reply_to
+        flag_head, flag_tail = self.flag_head, self.flag_tail
+        avatar_size = self.avatar_size
+        size = str(avatar_size)
+        # Per author, not per comment: long threads are a few people talking.
+        avatar_for: dict[str, str] = {}
+        names: dict[str, str] = {}
+        opens = '<ol class="children">'
+        for node in nodes:
+            c = node.row
+            pk = str(c.pk)
+            pending = node.is_pending
+            name = names.get(c.author_name)
+            if name is None:
+                name = names[c.author_name] = escape(c.author_name)
+            # A Row has every field these read.
+            identity = avatars.comment_identity(cast("Comment", c))
+            avatar = avatar_for.get(identity)
+            if avatar is None:
+                avatar = escape(avatars.avatar_url(cast("Comment", c), avatar_size))
+                avatar_for[identity] = avatar
+            when = c.submitted_at
+            if use_tz is not None and when.tzinfo is not None and not (utc and when.tzinfo is UTC):
+                when = when.astimezone(use_tz)
+            # build_nodes() blanks any other address; checked again here for other callers.
+            if c.author_url and markup.is_web_url(c.author_url):
+                author = (
+                    f'<a href="{escape(c.author_url)}" rel="nofollow ugc noopener" class="url">'
+                    f"{name}</a>"
+                )
+            else:
+                author = name
+            em = f' <em class="comment-awaiting-moderation">{awaiting}</em>' if pending else ""
+            # The stored depth, not the shown one: a reply hung higher up because its parent
+            # is hidden is still too deep to answer (tests/test_templatetags.py DepthTests).
+            if pending:
+                links = ""
+            elif can_reply and c.depth < max_depth:
+                label = reply_to % {"name": name}  # both escaped above
+                links = (
+                    f'<div class="reply"><a rel="nofollow" class="comment-reply-link" '
+                    f'href="{reply_prefix}{pk}#respond" aria-label="{label}">{reply_label}</a> '
+                    f'<a rel="nofollow" class="comment-report-link" '
+                    f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>'
+                )
+            else:
+                links = (
+                    f'<div class="reply"><a rel="nofollow" class="comment-report-link" '
+                    f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>'
+                )
+            # Spaces only between the inline parts of the footer and between the links;
+            # none between blocks.
+            out += encode(
+                f'<li id="comment-{pk}" class="comment depth-{node.depth + 1}'
+                f'{" comment-awaiting-moderation" if pending else ""}">'
+                '<article class="comment-body"><footer class="comment-meta">'
+                f'<img class="avatar" src="{avatar}" alt="" width="{size}" height="{size}" '
+                f'loading="lazy"> <b class="comment-author">{author}</b> '
+                f'<a href="#comment-{pk}"><time datetime="'
+                f'{machine_time(c.submitted_at)}">{escape(format_when(when))}</time></a>{em}'
+                f'</footer><div class="comment-content">{_body_html(c.body)}</div>{links}'
+                f"</article>{opens if node.has_children else '</li>'}"
+                f"{'</ol></li>' * len(node.closes)}\n"
             )
-        else:
-            author = name
-        em = f' <em class="comment-awaiting-moderation">{awaiting}</em>' if pending else ""
-        reply = report = ""
-        # The stored depth, not the shown one: a reply hung higher up because its parent
-        # is hidden is still too deep to answer (tests/test_templatetags.py DepthTests).
-        if can_reply and not pending and c.depth < max_depth:
-            label = reply_to % {"name": name}  # both escaped above
-            reply = (
-                f'<div class="reply"><a rel="nofollow" class="comment-reply-link" '
-                f'href="{reply_prefix}{pk}#respond" aria-label="{label}">{reply_label}</a></div>'
-            )
-        if not pending:
-            report = (
-                f'<div class="report"><a rel="nofollow" class="comment-report-link" '
-                f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>'
-            )
-        # Spaces only between the inline parts of the footer; none between blocks.
-        append(
-            f'<li id="comment-{pk}" class="comment depth-{node.depth + 1}'
-            f'{" comment-awaiting-moderation" if pending else ""}">'
-            '<article class="comment-body"><footer class="comment-meta">'
-            f'<img class="avatar" src="{avatar}" alt="" width="{size}" height="{size}" '
-            f'loading="lazy"> <b class="comment-author">{author}</b> '
-        )
-        append(
-            f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="'
-            f'{machine_time(c.submitted_at)}">{escape(format_when(when))}</time></a>{em}'
-            '</footer><div class="comment-content">'
-        )
-        body = _body_html(c.body)
-        # Up to four bytes a character once the text goes beyond ASCII.
-        piece = PIECE if body.isascii() else PIECE // 4
-        if len(body) <= piece:
-            append(body)
-        else:
-            out.extend(body[start : start + piece] for start in range(0, len(body), piece))
-        append(
-            f"</div>{reply}{report}</article>"
-            f"{opens if node.has_children else '</li>'}{'</ol></li>' * len(node.closes)}\n"
-        )
-    return out  # every value above went through escape()
 
 
 # Format characters whose output depends only on the date, or only on the time of day.
@@ -307,22 +308,32 @@ def latin1_entities(text: str) -> str:
 #: ten thousand comments is ten megabytes of HTML, one megabyte compressed, and the cache
 #: (in-process for the local-memory backend) holds it for as long as it is fresh.
 PACK_THRESHOLD = 32_768
-#: Characters of HTML :func:`pack_list` encodes and compresses at a time.
+#: Characters (or bytes) of HTML :func:`pack_list` compresses at a time.
 ZLIB_CHUNK = 1 << 18
 
 
-def pack_list(html: str) -> str | bytes:
-    """What the list cache stores for ``html``: itself, or long ones zlib-compressed."""
+def pack_list(html: str, utf8: bytes | bytearray | None = None) -> str | bytes:
+    """What the list cache stores for ``html``: itself, or long ones zlib-compressed.
+
+    ``utf8`` is ``html`` already encoded (:func:`encode`), when the caller has it.
+    """
     if len(html) < PACK_THRESHOLD:
         return html
     # Level 1: a tenth of the size for a few milliseconds per megabyte; higher levels
-    # save little more on repetitive markup and cost several times the time. Encoded a
-    # slice at a time, so the list is not in memory as bytes too.
+    # save little more on repetitive markup and cost several times the time.
     deflater = zlib.compressobj(1)
-    out = [
-        deflater.compress(html[start : start + ZLIB_CHUNK].encode())
-        for start in range(0, len(html), ZLIB_CHUNK)
-    ]
+    if utf8 is not None:
+        with memoryview(utf8) as view:
+            out = [
+                deflater.compress(view[start : start + ZLIB_CHUNK])
+                for start in range(0, len(view), ZLIB_CHUNK)
+            ]
+    else:
+        # Encoded a slice at a time, so the list is not in memory as bytes too.
+        out = [
+            deflater.compress(encode(html[start : start + ZLIB_CHUNK]))
+            for start in range(0, len(html), ZLIB_CHUNK)
+        ]
     out.append(deflater.flush())
     return b"".join(out)
 
@@ -350,7 +361,7 @@ def _inflate(data: bytes) -> str:
     ``bytes``, which ``decode()`` copies once more: three copies of a long list at once.
     """
     inflater = zlib.decompressobj()
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
     pieces = []
     while data:
         pieces.append(decoder.decode(inflater.decompress(data, ZLIB_CHUNK)))

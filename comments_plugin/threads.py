@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db import models, router
+from django.db import connections, models, router
 from django.db.models import Q, Subquery, signals
 
 from comments_plugin import markup
@@ -101,6 +101,10 @@ _ROW_NAMES = frozenset(Row._fields)
 _SHARED = tuple(Row._fields.index(name) for name in SHARED_FIELDS)
 
 
+#: Rows read from the database at a time by load_rows() (Django's own fetch size).
+ROWS_CHUNK = 100
+
+
 def load_rows(queryset: models.QuerySet[Comment]) -> list[Row]:
     """The comments of ``queryset`` as :class:`Row` tuples, in one query.
 
@@ -113,13 +117,31 @@ def load_rows(queryset: models.QuerySet[Comment]) -> list[Row]:
     # and status instead of one per row (a few megabytes for ten thousand comments).
     seen: dict[Any, Any] = {}
     shared = _SHARED
-    for values in queryset.values_list(*Row._fields):
-        row = list(values)
+    values = queryset.values_list(*Row._fields)
+    # A chunk at a time rather than every row as the database driver returns it, then every
+    # row converted, then the rows: the raw rows are freed as the list is built.
+    chunks: Iterable[Any] = (
+        values.iterator(chunk_size=ROWS_CHUNK) if _streams(queryset.db) else values
+    )
+    for value in chunks:
+        row = list(value)
         for i in shared:
-            value = row[i]
-            row[i] = seen.setdefault(value, value)
+            item = row[i]
+            row[i] = seen.setdefault(item, item)
         rows.append(make(row))
     return rows
+
+
+def _streams(alias: str) -> bool:
+    """Whether ``QuerySet.iterator()`` reads from an ordinary cursor on this database.
+
+    On PostgreSQL it declares a server-side cursor (a round trip per chunk, and not possible
+    behind a transaction-pooling bouncer), unless ``DISABLE_SERVER_SIDE_CURSORS`` is set.
+    """
+    connection = connections[alias]
+    return connection.vendor != "postgresql" or bool(
+        connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    )
 
 
 def load_comments(queryset: models.QuerySet[Comment]) -> list[Comment]:
@@ -241,7 +263,10 @@ def build_nodes(
     max_depth = conf.MAX_DEPTH if max_depth is None else max_depth
     by_id: dict[int, Node] = {}
     # ``id`` rather than the ``pk`` property: this runs for every comment of a long thread.
-    ordered = sorted(comments, key=attrgetter("submitted_at", "id"))
+    # By time, then id: two stable sorts on one attribute each, without a key tuple for
+    # every comment.
+    ordered = sorted(comments, key=attrgetter("id"))
+    ordered.sort(key=attrgetter("submitted_at"))
     for comment in ordered:
         if comment.author_url and not markup.is_web_url(comment.author_url):
             # The list links the author's website: only an http(s) one, whatever stored it
@@ -266,16 +291,22 @@ def build_nodes(
 
     flat: list[Node] = []
     number = 0
-    # Iterative DFS: threads from imports can be deeper than Python's recursion limit.
-    stack: list[tuple[Node, int]] = [(n, 0) for n in reversed(roots)]
+    # Iterative DFS: threads from imports can be deeper than Python's recursion limit. Each
+    # node's depth is set when it is pushed, so that the stack holds the nodes themselves
+    # rather than a (node, depth) tuple made and dropped for every comment.
+    for node in roots:
+        node.depth = 0
+    stack = roots[::-1]
     while stack:
-        node, depth = stack.pop()
+        node = stack.pop()
         number += 1
         node.number = number
-        node.depth = depth
         flat.append(node)
-        child_depth = min(depth + 1, max_depth)
-        stack.extend((child, child_depth) for child in reversed(node.children))
+        if node.children:
+            child_depth = min(node.depth + 1, max_depth)
+            for child in node.children:
+                child.depth = child_depth
+            stack.extend(reversed(node.children))
     # Nesting markup: open a list where the next node is deeper; close where it is shallower.
     for i, node in enumerate(flat):
         next_depth = flat[i + 1].depth if i + 1 < len(flat) else 0

@@ -1,7 +1,7 @@
 import datetime
 import itertools
 import pickle
-import sys
+import weakref
 import zlib
 import zoneinfo
 
@@ -33,20 +33,21 @@ LOOP = (
     '<b class="comment-author">{% if c.author_url %}<a href="{{ c.author_url }}" '
     'rel="nofollow ugc noopener" class="url">{{ c.author_name }}</a>{% else %}'
     "{{ c.author_name }}{% endif %}</b> "
-    '<a class="comment-permalink" href="#comment-{{ c.pk }}"><time datetime="'
+    '<a href="#comment-{{ c.pk }}"><time datetime="'
     "{{ c.submitted_at|utc|date:'Y-m-d\\TH:i:s\\Z' }}\">"
     '{{ c.submitted_at|date:"DATETIME_FORMAT" }}</time></a>'
     '{% if node.is_pending %} <em class="comment-awaiting-moderation">'
     '{% translate "Your comment is awaiting moderation." %}</em>{% endif %}'
     '</footer><div class="comment-content">{{ c.body|comment_body }}</div>'
-    "{% if can_reply and not node.is_pending and c.depth < max_depth %}"
-    '<div class="reply"><a rel="nofollow" class="comment-reply-link" href="?{{ prefix }}'
+    '{% if not node.is_pending %}<div class="reply">'
+    "{% if can_reply and c.depth < max_depth %}"
+    '<a rel="nofollow" class="comment-reply-link" href="?{{ prefix }}'
     '{{ c.pk }}#respond" aria-label="{% blocktranslate with '
     'name=c.author_name %}Reply to {{ name }}{% endblocktranslate %}">{% translate "Reply" %}'
-    "</a></div>{% endif %}"
-    '{% if not node.is_pending %}<div class="report"><a rel="nofollow" '
-    'class="comment-report-link" href="{% url \'comments_plugin:flag\' c.pk %}">'
-    '{% translate "Report" %}</a></div>{% endif %}'
+    "</a> {% endif %}"
+    '<a rel="nofollow" class="comment-report-link" '
+    'href="{% url \'comments_plugin:flag\' c.pk %}">{% translate "Report" %}</a></div>'
+    "{% endif %}"
     "</article>"
     '{% if node.has_children %}<ol class="children">{% else %}</li>{% endif %}'
     "{% for _ in node.closes %}</ol></li>{% endfor %}\n{% endwith %}{% endfor %}"
@@ -98,20 +99,29 @@ class RenderCommentsTests(TestCase):
             assert html == loop.render({**context, "nodes": nodes}), type(source[0])
             assert html.count('class="comment depth-') == Comment.objects.count()
 
-    def test_comments_come_in_pieces_small_enough_for_pythons_own_allocator(self):
-        article = Article.objects.create(title="Pieces", slug="pieces")
-        long_text = "Long and winding, " * 60  # 1,080 characters
+    def test_the_writer_appends_the_list_as_utf8_to_a_buffer(self):
+        article = Article.objects.create(title="Bytes", slug="bytes")
         make_comment(article, "Short. " * 30, author_url="https://ann.example.org/")
-        make_comment(article, long_text + "é “quoted” text.", author_name="Ben Okafor")
+        make_comment(article, "é “quoted” text ☃", author_name="Zoë")
         nodes = threads.load_page(article, page_size=0).nodes
-        parts = rendering.comment_parts(
-            nodes, can_reply=True, max_depth=5, avatar_size=48, reply_prefix="?reply_to="
-        )
-        assert len(parts) > 2 * 4
-        assert "".join(parts).count(long_text) == 1
-        # Up to 512 bytes an object comes from Python's allocator, which gives the memory
-        # back once the list is joined; the C heap keeps it.
-        assert max(sys.getsizeof(part) for part in parts) <= 512
+        options = {"can_reply": True, "max_depth": 5, "avatar_size": 48}
+        out = bytearray(b"<ol>")
+        rendering.CommentWriter(**options).write(out, nodes, reply_prefix="?reply_to=")
+        assert out.startswith(b"<ol><li id=")
+        expected = rendering.render_comments(nodes, reply_prefix="?reply_to=", **options)
+        assert out.decode() == "<ol>" + expected
+        assert "é “quoted” text ☃" in expected and "Zoë" in expected
+
+    def test_the_writer_uses_the_time_zone_it_was_made_in(self):
+        nodes = threads.build_nodes(Comment.objects.filter(author_name="Sp"))
+        options = {"can_reply": True, "max_depth": 5, "avatar_size": 48, "reply_prefix": "?r="}
+        with timezone.override("Asia/Tokyo"):
+            writer = rendering.CommentWriter(can_reply=True, max_depth=5, avatar_size=48)
+            expected = rendering.render_comments(nodes, **options)
+        out = bytearray()
+        writer.write(out, nodes, reply_prefix="?r=")
+        assert out.decode() == expected
+        assert expected != rendering.render_comments(nodes, **options)  # shown in UTC
 
     def test_the_time_attribute_is_the_instant_in_utc_to_the_second(self):
         berlin = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -193,15 +203,35 @@ class Latin1Tests(TestCase):
 
 
 class JoinListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = Article.objects.create(title="Join", slug="join")
+        make_comment(cls.article, "First words")
+        make_comment(cls.article, "Second words")
+
+    def nodes(self) -> list[threads.Node]:
+        return threads.load_page(self.article, page_size=0).nodes
+
+    def join(self, html: str, nodes: list[threads.Node]) -> str:
+        writer = rendering.CommentWriter(can_reply=True, max_depth=5, avatar_size=48)
+        return comments_plugin_tags.join_list(html, writer, nodes, "?r=").decode()
+
     def test_the_comments_go_where_the_template_put_its_placeholder(self):
         mark = comments_plugin_tags.LIST_PLACEHOLDER
-        parts = ["<li>a</li>", "<li>b</li>"]
-        html = comments_plugin_tags.join_list(f"<ol>{mark}</ol>", list(parts))
-        assert html == "<ol><li>a</li><li>b</li></ol>"
-        twice = comments_plugin_tags.join_list(f"{mark}<hr>{mark}", list(parts))
-        assert twice == "<li>a</li><li>b</li><hr><li>a</li><li>b</li>"
-        assert comments_plugin_tags.join_list(f"<ol>{mark}</ol>", []) == "<ol></ol>"
-        assert comments_plugin_tags.join_list("<p>own loop</p>", []) == "<p>own loop</p>"
+        items = rendering.render_comments(
+            self.nodes(), can_reply=True, max_depth=5, avatar_size=48, reply_prefix="?r="
+        )
+        assert self.join(f"<ol>{mark}</ol>“", self.nodes()) == f"<ol>{items}</ol>“"
+        assert self.join(f"{mark}<hr>{mark}", self.nodes()) == f"{items}<hr>{items}"
+        assert self.join(f"<ol>{mark}</ol>", []) == "<ol></ol>"
+
+    def test_the_comments_are_let_go_once_their_markup_is_written(self):
+        # Before the page is decoded into one string: not the comments and the page at once.
+        nodes = threads.build_nodes(list(Comment.objects.filter(body="First words")))
+        watched = weakref.ref(nodes[0].row)
+        self.join(f"<ol>{comments_plugin_tags.LIST_PLACEHOLDER}</ol>", nodes)
+        assert nodes == []
+        assert watched() is None
 
 
 class PackListTests(TestCase):

@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 from django.db import connection
 from django.http import HttpResponse
@@ -168,6 +169,26 @@ class RowTests(TestCase):
             post_init.disconnect(receiver, sender=Comment)
         assert heard == [self.root.pk, self.reply.pk]
         assert all(isinstance(n.row, Comment) for n in nodes)
+
+    def test_rows_are_read_a_chunk_at_a_time_where_that_needs_no_server_side_cursor(self):
+        # A chunk at a time, the raw rows the driver returns are freed as the list is built.
+        from django.db.models import QuerySet
+
+        chunks = []
+        iterator = QuerySet.iterator
+
+        def spy(queryset, chunk_size=None):
+            chunks.append(chunk_size)
+            return iterator(queryset, chunk_size=chunk_size)
+
+        with mock.patch.object(QuerySet, "iterator", spy):
+            rows = threads.load_rows(Comment.objects.order_by("pk"))
+        assert [row.pk for row in rows] == [self.root.pk, self.reply.pk]
+        assert chunks == ([] if connection.vendor == "postgresql" else [threads.ROWS_CHUNK])
+        with mock.patch.object(connection, "vendor", "postgresql"):
+            assert not threads._streams("default")
+            with mock.patch.dict(connection.settings_dict, {"DISABLE_SERVER_SIDE_CURSORS": True}):
+                assert threads._streams("default")
 
     def test_a_row_with_an_address_that_is_not_http_is_listed_without_it(self):
         row = threads.load_rows(Comment.objects.filter(pk=self.root.pk))[0]

@@ -266,9 +266,13 @@ class RenderCommentListNode(TargetNode):
         return self.render_list(target, request, page, max_depth, can_reply, key)
 
     @staticmethod
-    def store(key: str | None, html: str) -> str:
+    def store(key: str | None, html: str | bytearray) -> str:
+        """``html`` (or the UTF-8 :func:`join_list` wrote) as text, stored under ``key``."""
+        utf8 = None
+        if not isinstance(html, str):
+            utf8, html = html, rendering.decode(html)
         if key is not None:
-            cache.set(key, rendering.pack_list(html), conf.LIST_CACHE_TIMEOUT)
+            cache.set(key, rendering.pack_list(html, utf8), conf.LIST_CACHE_TIMEOUT)
         return html
 
     def render_list(
@@ -281,31 +285,17 @@ class RenderCommentListNode(TargetNode):
         key: str | None = None,
     ) -> str:
         """The list's HTML, stored under ``key`` when it shows the page asked for."""
-        thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
         avatar_size = conf.AVATAR_SIZE
-        page_query = f"{threads.PAGE_PARAM}={thread_page.page}&" if thread_page.page > 1 else ""
+        # The template and what the comments share (labels, URL prefixes, the date format)
+        # before the comments: objects made once and kept (a compiled template, the URL
+        # resolver's tables) would otherwise sit among the comments in Python's memory
+        # arenas and keep them allocated after the comments are gone.
         tmpl = select_template(template_names(target, "list.html"))
-        parts: list[str] = []
-        todo = [thread_page.nodes]
-
-        def comments_html() -> SafeString:
-            # The markup of every comment (see rendering.py), kept aside: the template gets
-            # a placeholder, and the comments are joined into its output once, below. Going
-            # through the template as one string would copy ten megabytes of a long thread
-            # twice more. A callable, so a template that loops over ``nodes`` itself does
-            # not pay for any of it.
-            if todo:
-                parts.extend(
-                    rendering.comment_parts(
-                        todo.pop(),
-                        can_reply=can_reply,
-                        max_depth=max_depth,
-                        avatar_size=avatar_size,
-                        reply_prefix=f"?{page_query}{REPLY_PARAM}=",
-                    )
-                )
-            return LIST_PLACEHOLDER
-
+        writer = rendering.CommentWriter(
+            can_reply=can_reply, max_depth=max_depth, avatar_size=avatar_size
+        )
+        thread_page = threads.load_page(target, request=request, page=page, max_depth=max_depth)
+        page_query = f"{threads.PAGE_PARAM}={thread_page.page}&" if thread_page.page > 1 else ""
         # A list that is cached (``key``) is shown to every visitor: it is rendered without
         # the request, so no context processor puts this visitor's user, messages or CSRF
         # token into it (a list.html that needs them cannot be cached; see the settings docs).
@@ -315,7 +305,12 @@ class RenderCommentListNode(TargetNode):
                 "object": target,
                 "page": thread_page,
                 "nodes": thread_page.nodes,
-                "comments_html": comments_html,
+                # The markup of every comment (see rendering.py) goes where this placeholder
+                # is, written straight into the page once the template is done (join_list()):
+                # going through the template as a string would copy ten megabytes of a long
+                # thread twice more. A template that loops over ``nodes`` itself leaves it out
+                # and pays for none of it.
+                "comments_html": LIST_PLACEHOLDER,
                 "count": thread_page.count,
                 "page_param": threads.PAGE_PARAM,
                 "can_reply": can_reply,
@@ -326,28 +321,43 @@ class RenderCommentListNode(TargetNode):
             },
             shown_to,
         )
-        todo.clear()
         if str(thread_page.page) != page:
             # ?cpage=9999 shows the last page: not a cached copy of its own, or every number
             # up to 9999 could be one.
             key = None
+        nodes = thread_page.nodes
         del thread_page  # see the note at the top of the class
-        # Joined and stored in one expression: a local variable holding the list would stay
-        # in memory with this frame (see the note at the top of the class).
-        return self.store(key, join_list(html, parts))
+        if LIST_PLACEHOLDER not in html:
+            return self.store(key, html)
+        reply_prefix = f"?{page_query}{REPLY_PARAM}="
+        # Joined, decoded and stored in one expression: a local variable holding the list
+        # would stay in memory with this frame (see the note at the top of the class).
+        return self.store(key, join_list(html, writer, nodes, reply_prefix))
 
 
-def join_list(html: str, parts: list[str]) -> str:
-    """``html`` (a rendered ``list.html``) with ``parts`` where its placeholder is, joined once."""
-    head, found, tail = html.partition(LIST_PLACEHOLDER)
-    if not found:
-        return html
-    if not parts or LIST_PLACEHOLDER in tail:
-        # No comments, or shown twice: the whole list wherever the template put it.
-        return html.replace(LIST_PLACEHOLDER, "".join(parts))
-    joined = "".join([head, *parts, tail])
-    parts.clear()
-    return joined
+def join_list(
+    html: str, writer: rendering.CommentWriter, nodes: list[threads.Node], reply_prefix: str
+) -> bytearray:
+    """``html`` (a rendered ``list.html``) with the comments where its placeholder is, as UTF-8.
+
+    Empties ``nodes`` (the list the template saw too), so that the comments are freed as
+    soon as their markup is written, before the page is decoded.
+    """
+    head, _found, tail = html.partition(LIST_PLACEHOLDER)
+    out = bytearray(rendering.encode(head))
+    if LIST_PLACEHOLDER in tail:
+        # Shown twice: the whole list wherever the template put it.
+        comments = bytearray()
+        writer.write(comments, nodes, reply_prefix=reply_prefix)
+        nodes.clear()
+        for part in tail.split(LIST_PLACEHOLDER):
+            out += comments
+            out += rendering.encode(part)
+        return out
+    writer.write(out, nodes, reply_prefix=reply_prefix)
+    nodes.clear()
+    out += rendering.encode(tail)
+    return out
 
 
 class CommentFormNode(TargetNode):
