@@ -136,17 +136,12 @@ class Comment(models.Model):
             # The known-spammer filter looks websites up by prefix ("https://pills.example");
             # PostgreSQL needs the pattern operator class for LIKE 'prefix%' to use it.
             models.Index(
-                fields=["author_url"],
-                name="cp_comment_url_idx",
-                opclasses=["varchar_pattern_ops"],
-                # Queries repeat this condition word for word (SQL.startswith), as SQLite
-                # and PostgreSQL need to see it to use a partial index.
-                condition=Q(author_url__gt=""),
+                fields=["author_url"], name="cp_comment_url_idx", opclasses=["varchar_pattern_ops"]
             ),
-            # Most comments are top-level, anonymous and without a website: these indexes
-            # hold only the rows that have a value, so posting such a comment writes four
-            # index entries fewer. Every look-up by these columns compares them with a value,
-            # which tells the database that the row has one.
+            # Most comments are top-level and anonymous: these indexes hold only the rows
+            # that have a value, so posting such a comment writes three index entries fewer.
+            # Every look-up by these columns compares them with a value, which tells the
+            # database (SQLite, PostgreSQL) that the row has one.
             models.Index(
                 fields=["parent"], name="cp_comment_parent_idx", condition=Q(parent__isnull=False)
             ),
@@ -204,7 +199,8 @@ class ModerationEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    # Who or what acted when no user did: "pipeline", a filter's name, "import", a command.
+    # Who or what acted when no user did: "flags", a filter's name, "import", a command
+    # ("pipeline" in rows written by pre-releases, which logged every post).
     source = models.CharField(_("source"), max_length=100, blank=True)
     action = models.CharField(_("action"), max_length=20)
     from_status = models.CharField(_("from"), max_length=10, blank=True, choices=Status.choices)

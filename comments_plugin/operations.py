@@ -621,7 +621,8 @@ def _number(value: Any) -> float:
 
 
 def _reasons_summary(reasons: Iterable[Any]) -> str:
-    """The ``"post"`` audit reason :func:`post_comment` writes, rebuilt from stored reasons."""
+    """The reason of a ``"post"`` audit row (written by pre-releases for every new comment),
+    rebuilt from the comment's stored verdicts."""
     verdicts = [
         Verdict(
             filter=str(entry.get("filter", "")),

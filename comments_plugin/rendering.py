@@ -30,7 +30,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import router, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
@@ -398,13 +398,16 @@ def bump_list_version(content_type_id: int, object_pk: Any) -> None:
     """
     if conf.LIST_CACHE_TIMEOUT <= 0:
         return
+    from comments_plugin.models import Comment
+
     key = _version_key(content_type_id, str(object_pk))
     cache.set(key, time.time_ns(), None)
-    if transaction.get_connection().in_atomic_block:
+    using = router.db_for_write(Comment)
+    if transaction.get_connection(using).in_atomic_block:
         # And again once the change is committed: a list rendered meanwhile by another
         # process, from rows that did not show the change yet, would otherwise stay cached
         # under the version set just now. (In autocommit the change is already committed.)
-        transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
+        transaction.on_commit(lambda: cache.set(key, time.time_ns(), None), using=using)
 
 
 def cached_list_key(content_type_id: int, object_pk: Any, *parts: Any) -> str | None:

@@ -212,12 +212,14 @@ class JoinListTests(TestCase):
     def nodes(self) -> list[threads.Node]:
         return threads.load_page(self.article, page_size=0).nodes
 
+    mark = comments_plugin_tags.list_placeholder()
+
     def join(self, html: str, nodes: list[threads.Node]) -> str:
         writer = rendering.CommentWriter(can_reply=True, max_depth=5, avatar_size=48)
-        return comments_plugin_tags.join_list(html, writer, nodes, "?r=").decode()
+        return comments_plugin_tags.join_list(html, self.mark, writer, nodes, "?r=").decode()
 
     def test_the_comments_go_where_the_template_put_its_placeholder(self):
-        mark = comments_plugin_tags.LIST_PLACEHOLDER
+        mark = self.mark
         items = rendering.render_comments(
             self.nodes(), can_reply=True, max_depth=5, avatar_size=48, reply_prefix="?r="
         )
@@ -229,9 +231,29 @@ class JoinListTests(TestCase):
         # Before the page is decoded into one string: not the comments and the page at once.
         nodes = threads.build_nodes(list(Comment.objects.filter(body="First words")))
         watched = weakref.ref(nodes[0].row)
-        self.join(f"<ol>{comments_plugin_tags.LIST_PLACEHOLDER}</ol>", nodes)
+        self.join(f"<ol>{self.mark}</ol>", nodes)
         assert nodes == []
         assert watched() is None
+
+
+class PlaceholderTests(TestCase):
+    def test_text_of_the_page_cannot_move_the_list(self):
+        # An object whose title is printed unescaped and holds what the placeholder was
+        # before it was made new for every render.
+        article = Article.objects.create(title="<!--comments_plugin:comments-->", slug="marker")
+        make_comment(article, "The only comment")
+        assert comments_plugin_tags.list_placeholder() != comments_plugin_tags.list_placeholder()
+        html = (
+            engines["django"]
+            .from_string(
+                "{% load comments_plugin %}{{ article.title|safe }}|"
+                "{% render_comment_list for article %}"
+            )
+            .render({"article": article})
+        )
+        title, _bar, listing = html.partition("|")
+        assert title == article.title  # left as it was, no comments in it
+        assert listing.count("The only comment") == 1
 
 
 class PackListTests(TestCase):

@@ -46,6 +46,17 @@ class LazyViewTests(SimpleTestCase):
         assert "comments_plugin.admin" in loaded
         assert loaded.isdisjoint(NOT_AT_STARTUP), loaded.intersection(NOT_AT_STARTUP)
 
+    def test_every_lazy_route_names_a_view_that_imports(self):
+        # An import error in a view would otherwise show only at its first request.
+        from django.urls import get_resolver
+        from django.utils.module_loading import import_string
+
+        routes = get_resolver("comments_plugin.urls").url_patterns
+        assert len(routes) >= 7
+        for route in routes:
+            view = import_string(route.lookup_str)
+            assert callable(view), route.lookup_str
+
     def test_a_route_resolves_to_the_name_of_its_view(self):
         match = resolve(reverse("comments_plugin:flag", args=[12]))
         assert match.url_name == "flag" and match.kwargs == {"pk": 12}

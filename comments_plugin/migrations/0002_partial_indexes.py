@@ -13,10 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="comment",
-            name="cp_comment_url_idx",
-        ),
         migrations.AlterField(
             model_name="comment",
             name="content_type",
@@ -65,15 +61,6 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to=settings.AUTH_USER_MODEL,
                 verbose_name="user",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(
-                condition=models.Q(("author_url__gt", "")),
-                fields=["author_url"],
-                name="cp_comment_url_idx",
-                opclasses=["varchar_pattern_ops"],
             ),
         ),
         migrations.AddIndex(

@@ -92,9 +92,6 @@ class SQL:
         """``field`` starting with one of ``prefixes`` (case-sensitive), so an index on it is
         used: a pattern on PostgreSQL (``varchar_pattern_ops``), a range elsewhere."""
         col = self.col(field)
-        # Word for word the condition of a partial index on the column (cp_comment_url_idx):
-        # the database uses such an index only for a query that states it.
-        guard = f"{col} > ''"
         terms, params = [], []
         for prefix in prefixes:
             if self.connection.vendor == "postgresql":
@@ -105,7 +102,7 @@ class SQL:
                 # Every text starting with the prefix sorts between it and it + U+10FFFF.
                 terms.append(f"({col} >= %s AND {col} < %s)")
                 params += [prefix, prefix + "\U0010ffff"]
-        return Condition(f"{guard} AND ({' OR '.join(terms)})", params)
+        return Condition(" OR ".join(terms), params)
 
     def in_(self, field: str, values: Iterable[Any]) -> Condition:
         values = list(values)

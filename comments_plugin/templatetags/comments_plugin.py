@@ -9,6 +9,7 @@ Named like django-contrib-comments' tags so its users feel at home:
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import template
@@ -214,8 +215,13 @@ class CommentListNode(TargetNode):
         )
 
 
-#: Stands in for the comments in the rendered ``list.html`` until they are joined in.
-LIST_PLACEHOLDER = mark_safe("<!--comments_plugin:comments-->")
+def list_placeholder() -> SafeString:
+    """What stands in for the comments in a rendered ``list.html`` until they are joined in.
+
+    New for every render: text of the page printed unescaped (a title with ``|safe``) cannot
+    know it, so it cannot move the list or make it appear twice.
+    """
+    return mark_safe(f"<!--comments_plugin:comments:{secrets.token_hex(8)}-->")
 
 
 class RenderCommentListNode(TargetNode):
@@ -286,6 +292,7 @@ class RenderCommentListNode(TargetNode):
     ) -> str:
         """The list's HTML, stored under ``key`` when it shows the page asked for."""
         avatar_size = conf.AVATAR_SIZE
+        placeholder = list_placeholder()
         # The template and what the comments share (labels, URL prefixes, the date format)
         # before the comments: objects made once and kept (a compiled template, the URL
         # resolver's tables) would otherwise sit among the comments in Python's memory
@@ -310,7 +317,7 @@ class RenderCommentListNode(TargetNode):
                 # going through the template as a string would copy ten megabytes of a long
                 # thread twice more. A template that loops over ``nodes`` itself leaves it out
                 # and pays for none of it.
-                "comments_html": LIST_PLACEHOLDER,
+                "comments_html": placeholder,
                 "count": thread_page.count,
                 "page_param": threads.PAGE_PARAM,
                 "can_reply": can_reply,
@@ -327,30 +334,34 @@ class RenderCommentListNode(TargetNode):
             key = None
         nodes = thread_page.nodes
         del thread_page  # see the note at the top of the class
-        if LIST_PLACEHOLDER not in html:
+        if placeholder not in html:
             return self.store(key, html)
         reply_prefix = f"?{page_query}{REPLY_PARAM}="
         # Joined, decoded and stored in one expression: a local variable holding the list
         # would stay in memory with this frame (see the note at the top of the class).
-        return self.store(key, join_list(html, writer, nodes, reply_prefix))
+        return self.store(key, join_list(html, placeholder, writer, nodes, reply_prefix))
 
 
 def join_list(
-    html: str, writer: rendering.CommentWriter, nodes: list[threads.Node], reply_prefix: str
+    html: str,
+    placeholder: str,
+    writer: rendering.CommentWriter,
+    nodes: list[threads.Node],
+    reply_prefix: str,
 ) -> bytearray:
     """``html`` (a rendered ``list.html``) with the comments where its placeholder is, as UTF-8.
 
     Empties ``nodes`` (the list the template saw too), so that the comments are freed as
     soon as their markup is written, before the page is decoded.
     """
-    head, _found, tail = html.partition(LIST_PLACEHOLDER)
+    head, _found, tail = html.partition(placeholder)
     out = bytearray(rendering.encode(head))
-    if LIST_PLACEHOLDER in tail:
+    if placeholder in tail:
         # Shown twice: the whole list wherever the template put it.
         comments = bytearray()
         writer.write(comments, nodes, reply_prefix=reply_prefix)
         nodes.clear()
-        for part in tail.split(LIST_PLACEHOLDER):
+        for part in tail.split(placeholder):
             out += comments
             out += rendering.encode(part)
         return out
