@@ -52,11 +52,7 @@ def _notify_posted(*, comment: Any, request: Any = None, **kwargs: Any) -> None:
     from comments_plugin.models import Status
 
     if comment.status == Status.PENDING and conf.NOTIFY_MODERATORS:
-        # Imported here: most posts are published and e-mail nobody (django.tasks and the
-        # mail code stay unloaded until a process first has something to send).
-        from comments_plugin import tasks
-
-        _enqueue_later(tasks.notify_moderators, comment.pk, _base_url(request))
+        _notify_moderators(comment, request)
     elif comment.status == Status.APPROVED:
         _notify_author(comment, request)
 
@@ -64,17 +60,24 @@ def _notify_posted(*, comment: Any, request: Any = None, **kwargs: Any) -> None:
 def _notify_status_changed(
     *, comment: Any, new_status: str, request: Any = None, **kwargs: Any
 ) -> None:
-    from comments_plugin import tasks
     from comments_plugin.conf import conf
     from comments_plugin.models import Status
 
     if not kwargs.get("old_status"):
         return  # an import teaching the learning filter, not a change anyone made
     if new_status == Status.PENDING and conf.NOTIFY_MODERATORS:
-        _enqueue_later(tasks.notify_moderators, comment.pk, _base_url(request))
+        _notify_moderators(comment, request)
     elif new_status == Status.APPROVED and kwargs.get("old_status") != Status.TRASH:
         # Restoring from the trash republishes an old comment: not news for the author.
         _notify_author(comment, request)
+
+
+def _notify_moderators(comment: Any, request: Any) -> None:
+    # The tasks are imported when there is something to send: most comments are published
+    # and e-mail nobody, so django.tasks and the mail code stay unloaded until then.
+    from comments_plugin import tasks
+
+    _enqueue_later(tasks.notify_moderators, comment.pk, _base_url(request))
 
 
 def _notify_author(comment: Any, request: Any) -> None:
@@ -82,7 +85,7 @@ def _notify_author(comment: Any, request: Any) -> None:
 
     target = comment.content_object
     if target is not None and moderator.policy_for(target).should_notify_author(target):
-        from comments_plugin import tasks
+        from comments_plugin import tasks  # see _notify_moderators()
 
         _enqueue_later(tasks.notify_author, comment.pk, _base_url(request))
 

@@ -164,21 +164,19 @@ class CommentWriter:
             em = f' <em class="comment-awaiting-moderation">{awaiting}</em>' if pending else ""
             # The stored depth, not the shown one: a reply hung higher up because its parent
             # is hidden is still too deep to answer (tests/test_templatetags.py DepthTests).
-            if pending:
-                links = ""
-            elif can_reply and c.depth < max_depth:
-                label = reply_to % {"name": name}  # both escaped above
+            links = ""
+            if not pending:
                 links = (
-                    f'<div class="reply"><a rel="nofollow" class="comment-reply-link" '
-                    f'href="{reply_prefix}{pk}#respond" aria-label="{label}">{reply_label}</a> '
                     f'<a rel="nofollow" class="comment-report-link" '
-                    f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>'
+                    f'href="{flag_head}{pk}{flag_tail}">{report_label}</a>'
                 )
-            else:
-                links = (
-                    f'<div class="reply"><a rel="nofollow" class="comment-report-link" '
-                    f'href="{flag_head}{pk}{flag_tail}">{report_label}</a></div>'
-                )
+                if can_reply and c.depth < max_depth:
+                    label = reply_to % {"name": name}  # both escaped above
+                    links = (
+                        f'<a rel="nofollow" class="comment-reply-link" href="{reply_prefix}{pk}'
+                        f'#respond" aria-label="{label}">{reply_label}</a> {links}'
+                    )
+                links = f'<div class="reply">{links}</div>'
             # Spaces only between the inline parts of the footer and between the links;
             # none between blocks.
             out += encode(
