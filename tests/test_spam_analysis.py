@@ -1,6 +1,3 @@
-import gc
-import tracemalloc
-
 from django.test import SimpleTestCase
 
 from comments_plugin.spam.analysis import (
@@ -22,6 +19,7 @@ from comments_plugin.spam.analysis import (
     word_tuple,
     words,
 )
+from tests.testapp.helpers import memory_kept
 
 
 class FindUrlsTests(SimpleTestCase):
@@ -186,19 +184,15 @@ class SharedScanTests(SimpleTestCase):
         # "\ufdfa" is one character that NFKC turns into eighteen, four words: each of these
         # 1,000-character texts is 18,000 characters and 4,000 words once read.
         texts = ["\ufdfa" * 1000 + chr(0x4E00 + i) for i in range(150)]
-        gc.collect()
-        tracemalloc.start()
-        try:
-            before = tracemalloc.get_traced_memory()[0]
+
+        def read_all() -> None:
             for text in texts:
                 find_urls(text)
                 without_urls(text)
                 word_tuple(text)
                 body_hash(text)
-            gc.collect()
-            kept = tracemalloc.get_traced_memory()[0] - before
-        finally:
-            tracemalloc.stop()
+
+        kept = memory_kept(read_all)
         # The last few comments' texts, not all 150 (about 60 MB).
         assert kept < 30_000_000, kept
 
@@ -206,16 +200,7 @@ class SharedScanTests(SimpleTestCase):
         # Each 2,000-character text folds to 36,000 characters (72 KB): 300 of them kept
         # would be about 22 MB.
         texts = ["\ufdfa" * 2000 + chr(0x4E00 + i) for i in range(300)]
-        gc.collect()
-        tracemalloc.start()
-        try:
-            before = tracemalloc.get_traced_memory()[0]
-            for text in texts:
-                fold(text)
-            gc.collect()
-            kept = tracemalloc.get_traced_memory()[0] - before
-        finally:
-            tracemalloc.stop()
+        kept = memory_kept(lambda: [fold(text) for text in texts])
         assert kept < 10_000_000, kept
 
     def test_word_tuple_is_words_as_a_tuple(self):

@@ -1,12 +1,10 @@
-import gc
-import tracemalloc
-
 from django.test import SimpleTestCase
 
 from comments_plugin.models import Comment
 from comments_plugin.spam import Submission
 from comments_plugin.spam.analysis import fold, url_spans, word_tuple
 from comments_plugin.spam.filters.gibberish import GibberishFilter
+from tests.testapp.helpers import memory_kept
 
 
 def codes(body, **options):
@@ -59,20 +57,16 @@ class GibberishFilterTests(SimpleTestCase):
         # One word each, 2,001 characters of four bytes (CJK Extension B, which NFKC keeps).
         bodies = ["\U00020000" * 2000 + chr(0x4E00 + i) for i in range(300)]
         flt = GibberishFilter()
-        gc.collect()
-        tracemalloc.start()
-        try:
-            before = tracemalloc.get_traced_memory()[0]
+
+        def check_all() -> None:
             for body in bodies:
                 flt.check(Comment(body=body), Submission())
             # The shared memos of a comment's text (tested in test_spam_analysis.py) aside,
             # the filter keeps nothing of them: 300 x 8 kB before.
             for memo in (fold, url_spans, word_tuple):
                 memo.cache_clear()
-            gc.collect()
-            kept = tracemalloc.get_traced_memory()[0] - before
-        finally:
-            tracemalloc.stop()
+
+        kept = memory_kept(check_all)
         assert kept < 500_000, kept
 
     def test_long_and_short_words_are_judged_alike(self):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import itertools
 import time
+import tracemalloc
+from collections.abc import Callable
 from typing import Any
 from unittest import mock
 
@@ -111,3 +114,16 @@ def form_data(target: models.Model, **extra: Any) -> dict[str, Any]:
         "next": "",
         **extra,
     }
+
+
+def memory_kept(work: Callable[[], object]) -> int:
+    """Bytes Python still holds after ``work()`` ran and garbage was collected."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        work()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
