@@ -132,6 +132,29 @@ class CommentFormTests(TestCase):
         assert form.is_valid()
         assert form.parent_comment == here
 
+    def test_the_parent_is_read_in_one_query_with_what_a_reply_needs(self):
+        root = make_comment(self.article)
+        child = make_comment(self.article, parent=root)
+        form = self.form(parent=child.pk)
+        with self.assertNumQueries(1):
+            assert form.is_valid(), form.errors
+        parent = form.parent_comment
+        assert (parent.pk, parent.thread_id, parent.depth, parent.status) == (
+            child.pk,
+            root.pk,
+            1,
+            Status.APPROVED,
+        )
+        assert (parent.content_type_id, parent.object_pk) == (
+            child.content_type_id,
+            str(self.article.pk),
+        )
+        # The rest is deferred, loaded on first use like any queryset's deferred field.
+        assert parent.get_deferred_fields() >= {"body", "author_email", "submitted_at"}
+        with self.assertNumQueries(1):
+            assert parent.body == child.body
+        assert parent._state.adding is False and parent._state.db == "default"
+
     @override_settings(COMMENTS_PLUGIN={"MAX_DEPTH": 1})
     def test_a_parent_at_the_depth_limit_is_refused(self):
         root = make_comment(self.article)

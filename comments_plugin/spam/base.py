@@ -7,7 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core import checks
@@ -50,7 +50,9 @@ class Verdict:
     error: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not dataclasses.asdict(): it deep-copies every value (a lazy message too), which
+        # cost more than the rest of this for each verdict of every comment posted.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["message"] = str(self.message)
         return data
 
