@@ -1,11 +1,14 @@
+import re
+from unittest import mock
+
 from django.test import SimpleTestCase
 
 from comments_plugin.spam.analysis import (
-    URL_RE,
     ascii_letter_count,
     ascii_upper_count,
     body_hash,
     char_script,
+    compiled_on_first_use,
     find_urls,
     fold,
     has_mixed_script_word,
@@ -14,12 +17,23 @@ from comments_plugin.spam.analysis import (
     scripts_for_languages,
     tokens,
     url_domain,
+    url_re,
     url_spans,
     without_urls,
     word_tuple,
     words,
 )
 from tests.testapp.helpers import memory_kept
+
+
+class CompiledOnFirstUseTests(SimpleTestCase):
+    def test_the_pattern_is_compiled_on_the_first_call_only(self):
+        with mock.patch("re.compile", wraps=re.compile) as compile_:
+            pattern = compiled_on_first_use(r"ab+c", re.IGNORECASE)
+            assert compile_.call_count == 0
+            assert pattern().fullmatch("ABBC")
+            assert pattern() is pattern()
+        assert compile_.call_count == 1
 
 
 class FindUrlsTests(SimpleTestCase):
@@ -33,7 +47,7 @@ class FindUrlsTests(SimpleTestCase):
         ]
 
     def test_the_quick_look_for_links_misses_none_that_the_full_scan_finds(self):
-        # url_spans() skips URL_RE when the text lacks what every link has; Unicode letters
+        # url_spans() skips url_re() when the text lacks what every link has; Unicode letters
         # that IGNORECASE matches as a-z (the Kelvin sign, the long s) included.
         from comments_plugin.spam import analysis
 
@@ -57,7 +71,7 @@ class FindUrlsTests(SimpleTestCase):
             for b in ("com", "Z", "9", " ", "")
         ]
         for text in texts:
-            expected = tuple(m.span() for m in URL_RE.finditer(text))
+            expected = tuple(m.span() for m in url_re().finditer(text))
             assert url_spans(text) == expected, text
             if expected:
                 assert analysis._URL_HINT_RE.search(text), text
@@ -164,7 +178,7 @@ class SharedScanTests(SimpleTestCase):
     def test_without_urls_is_the_pattern_substituted_once_scanned(self):
         for text in self.TEXTS:
             for replacement in (" ", ""):
-                assert without_urls(text, replacement) == URL_RE.sub(replacement, text), text
+                assert without_urls(text, replacement) == url_re().sub(replacement, text), text
 
     def test_without_urls_replaces_only_the_links_it_is_told_to(self):
         def is_org(url):
@@ -174,11 +188,11 @@ class SharedScanTests(SimpleTestCase):
             return " " if is_org(m.group(0)) else m.group(0)
 
         for text in self.TEXTS:
-            assert without_urls(text, only=is_org) == URL_RE.sub(sub_org, text), text
+            assert without_urls(text, only=is_org) == url_re().sub(sub_org, text), text
 
     def test_the_spans_are_the_matches_of_the_pattern(self):
         for text in self.TEXTS:
-            assert url_spans(text) == tuple(m.span() for m in URL_RE.finditer(text))
+            assert url_spans(text) == tuple(m.span() for m in url_re().finditer(text))
 
     def test_texts_made_up_to_fill_the_memos_do_not_pile_up_in_memory(self):
         # "\ufdfa" is one character that NFKC turns into eighteen, four words: each of these

@@ -13,6 +13,16 @@ import unicodedata
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+
+def compiled_on_first_use(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A function returning ``re.compile(pattern, flags)``, compiled on its first call.
+
+    For patterns most comments never need (links, non-ASCII text, digits): compiled at import,
+    the first comment every new process receives would wait for them all (~9 ms).
+    """
+    return functools.cache(functools.partial(re.compile, pattern, flags))
+
+
 #: Words (letters and digits; underscores kept, so blocklist entries like ``_1win`` match).
 WORD_RE = re.compile(r"\w+")
 #: Words and single punctuation marks: how phrases of the rules filter are compared.
@@ -44,7 +54,9 @@ _PATH = r"(?:/[^\s<>\"')\]]*+)?"
 # start where no domain character precedes it, and its labels are matched possessively, so
 # the engine never retries a long run from every position nor backtracks through it. The
 # two-letter top-level domain is lower case ("works.It" is a missing space, not a link).
-URL_RE = re.compile(
+#: The pattern of a link (compiled on first use): with a scheme, starting ``www.``, or a bare
+#: ``name.tld``.
+url_re = compiled_on_first_use(
     r"(?:https?://|www\.)[^\s<>\"')\]]++"
     rf"|(?<![a-z0-9.-]){_DOMAIN_LABELS}(?:{_GENERIC_TLDS})\b{_PATH}"
     rf"|(?<![a-z0-9.-]){_DOMAIN_LABELS}(?-i:[a-z]{{2}})\b(?!\.[a-z0-9]){_PATH}"
@@ -52,31 +64,32 @@ URL_RE = re.compile(
     r"|(?<![a-z0-9-])[a-z0-9-]++ \. (?:com|net|org)\b",
     re.IGNORECASE,
 )
-# What every match of URL_RE contains ("://", "www.", a dot before a letter or digit, or
-# " . "), found ten times faster: most comments have none, and then URL_RE is not run.
+# What every match of url_re() contains ("://", "www.", a dot before a letter or digit, or
+# " . "), found ten times faster: most comments have none, and then url_re() is neither
+# compiled (~5 ms) nor run.
 _URL_HINT_RE = re.compile(r"://|www\.|\.[a-z0-9]| \. ", re.IGNORECASE)
 _SPACES_RE = re.compile(r"\s+")
 # Links written so that link finders miss them: "example[.]com", "example(dot)com",
 # "hxxp://example.com".
-_OBFUSCATED_DOT_RE = re.compile(
+_obfuscated_dot_re = compiled_on_first_use(
     r"\s*(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\})\s*", re.IGNORECASE
 )
-_HXXP_RE = re.compile(r"\bhxxp(s?)://", re.IGNORECASE)
+_hxxp_re = compiled_on_first_use(r"\bhxxp(s?)://", re.IGNORECASE)
 
 # Characters that change nothing a reader sees: soft hyphen, zero-width spaces and joiners,
 # bidirectional controls, variation selectors, fillers. Spammers put them inside words
 # ("cas\u200bino") so that word lists miss them.
-_INVISIBLE_RE = re.compile(
+_invisible_re = compiled_on_first_use(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
 )
 # Cyrillic and Greek letters that look like Latin ones, and the Latin letter each imitates.
 _LOOKALIKES = "аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅοικνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"
 _CONFUSABLE = str.maketrans(_LOOKALIKES, "aeopcyxijsdqwABEKMHOPCTXIJSoikvptuxABEZHIKMNOPTYX")
-_LOOKALIKE_RE = re.compile(f"[{_LOOKALIKES}]")
+_lookalike_re = compiled_on_first_use(f"[{_LOOKALIKES}]")
 # A word with at least one Latin letter; the look-ahead runs only at word starts, so this is
 # linear on a long word.
-_MIXED_WORD_RE = re.compile(r"\b(?=\w*[a-zA-Z])\w+")
+_mixed_word_re = compiled_on_first_use(r"\b(?=\w*[a-zA-Z])\w+")
 
 
 # Several filters fold the same comment; the work is done once.
@@ -90,18 +103,19 @@ def fold(text: str, casefold: bool = True) -> str:
     left as they are."""
     if text.isascii():
         return text.casefold() if casefold else text
-    text = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text))
-    if _LOOKALIKE_RE.search(text):
-        text = _MIXED_WORD_RE.sub(lambda m: m.group().translate(_CONFUSABLE), text)
+    text = unicodedata.normalize("NFKC", _invisible_re().sub("", text))
+    if _lookalike_re().search(text):
+        text = _mixed_word_re().sub(lambda m: m.group().translate(_CONFUSABLE), text)
     return text.casefold() if casefold else text
 
 
 def has_mixed_script_word(text: str) -> bool:
     """``text`` has a word mixing Latin letters with Cyrillic or Greek look-alikes
     ("casino" typed with a Cyrillic "a"): people do not write so, filter dodgers do."""
-    if text.isascii() or not _LOOKALIKE_RE.search(text):
+    if text.isascii() or not _lookalike_re().search(text):
         return False
-    return any(_LOOKALIKE_RE.search(m.group()) for m in _MIXED_WORD_RE.finditer(text))
+    lookalike = _lookalike_re()
+    return any(lookalike.search(m.group()) for m in _mixed_word_re().finditer(text))
 
 
 # The link scan is the dearest step of reading a comment and several filters need it (to
@@ -113,18 +127,18 @@ def has_mixed_script_word(text: str) -> bool:
 # the memos would hold hundreds of megabytes in every process.
 @functools.lru_cache(maxsize=32)
 def url_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """``(start, end)`` of every match of :data:`URL_RE` in ``text``, as ``finditer`` finds
+    """``(start, end)`` of every match of :func:`url_re` in ``text``, as ``finditer`` finds
     them (no folding, no undisguising: see :func:`find_urls` for the links a reader sees)."""
     if not _URL_HINT_RE.search(text):
         return ()
-    return tuple(m.span() for m in URL_RE.finditer(text))
+    return tuple(m.span() for m in url_re().finditer(text))
 
 
 def without_urls(
     text: str, replacement: str = " ", only: Callable[[str], bool] | None = None
 ) -> str:
-    """``text`` with every match of :data:`URL_RE` replaced by ``replacement`` (taken
-    literally): ``URL_RE.sub(replacement, text)`` sharing the scan of :func:`url_spans`.
+    """``text`` with every match of :func:`url_re` replaced by ``replacement`` (taken
+    literally): ``url_re().sub(replacement, text)`` sharing the scan of :func:`url_spans`.
     With ``only``, just the matches it returns true for are replaced."""
     spans = url_spans(text)
     if not spans:
@@ -151,9 +165,9 @@ def find_urls(text: str) -> list[str]:
 def _find_urls(text: str) -> tuple[str, ...]:
     text = fold(text, casefold=False)
     if "[" in text or "(" in text or "{" in text:
-        text = _OBFUSCATED_DOT_RE.sub(".", text)
+        text = _obfuscated_dot_re().sub(".", text)
     if "xxp" in text or "XXP" in text:
-        text = _HXXP_RE.sub(r"http\1://", text)
+        text = _hxxp_re().sub(r"http\1://", text)
     urls = []
     # Usually the text itself: the scan is then shared with without_urls(text).
     for start, end in url_spans(text):

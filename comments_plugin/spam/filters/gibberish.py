@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from comments_plugin.spam.analysis import without_urls, word_tuple
+from comments_plugin.spam.analysis import compiled_on_first_use, without_urls, word_tuple
 from comments_plugin.spam.base import BaseFilter, Submission, Verdict
 
 if TYPE_CHECKING:
@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 # A run of digits standing on its own or glued to the next word ("24791You"), but not part
 # of a formatted number, a time, a version, a price or an address ("1,000,000", "2:19").
-_NUMBER_RE = re.compile(r"(?<![\w.,:/#$€£+-])\d+(?![\d.,:/%-]?\d)(?=[^\W\d_]|\s|$|[!?)])")
+_number_re = compiled_on_first_use(
+    r"(?<![\w.,:/#$€£+-])\d+(?![\d.,:/%-]?\d)(?=[^\W\d_]|\s|$|[!?)])"
+)
 _CONSONANTS_RE = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}")
 # Letters held for emphasis ("loooovvvveee") are one letter, not a consonant cluster.
 _HELD_LETTER_RE = re.compile(r"(\w)\1+")
@@ -62,7 +64,7 @@ class GibberishFilter(BaseFilter):
         numbers = (
             [
                 m.group(0)
-                for m in _NUMBER_RE.finditer(text)
+                for m in _number_re().finditer(text)
                 if len(m.group(0)) >= self.options["MIN_DIGITS"]
             ]
             if _DIGIT_RE.search(text)

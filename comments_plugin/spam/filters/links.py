@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments_plugin.spam.analysis import (
+    compiled_on_first_use,
     domain_matches,
     find_urls,
     is_moment_link,
@@ -59,12 +60,12 @@ SHORTENERS = (
 # Referral and affiliate parameters: the link earns its poster money.
 # By the shape of their names: "ref", "r", "aff", "affid", "aff_id", "referral", "refcode",
 # "affiliate_id", "partner", "invite", "promo"…
-_REFERRAL_RE = re.compile(
+_referral_re = compiled_on_first_use(
     r"[?&](?:r|ref|aff|affid|aff_?id|ref_?id|ref_?code|referr\w*|referral\w*|affiliate\w*"
     r"|partner\w*|invite\w*|promo\w*|tracking_?id|clickid|subid)=",
     re.IGNORECASE,
 )
-_NOT_TEXT_RE = re.compile(r"[\W_]+")
+_not_text_re = compiled_on_first_use(r"[\W_]+")
 
 
 class LinkCountFilter(BaseFilter):
@@ -127,7 +128,7 @@ class LinkCountFilter(BaseFilter):
             verdicts.append(
                 self.verdict("link", self.options["ONE_LINK_SCORE"], _("The comment has a link."))
             )
-        if urls and len(_NOT_TEXT_RE.sub("", without_urls(comment.body, ""))) < 5:
+        if urls and len(_not_text_re().sub("", without_urls(comment.body, ""))) < 5:
             verdicts.append(
                 self.verdict(
                     "link_only",
@@ -135,7 +136,7 @@ class LinkCountFilter(BaseFilter):
                     _("The comment is nothing but a link."),
                 )
             )
-        hidden = [u for u in urls if _REFERRAL_RE.search(u) or self._shortened(u)]
+        hidden = [u for u in urls if _referral_re().search(u) or self._shortened(u)]
         if hidden:
             verdicts.append(
                 self.verdict(
