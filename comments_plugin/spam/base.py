@@ -179,7 +179,10 @@ class BaseFilter:
 
 def join_phrases(phrases: Iterable[str]) -> str:
     """One regular expression matching any of ``phrases`` at word boundaries."""
-    return "|".join(rf"\b(?:{p})\b" for p in phrases)
+    # One pair of boundaries around all of them matches what one pair around each would
+    # (the alternatives are tried in the same order at each position) and compiles faster.
+    joined = "|".join(f"(?:{p})" for p in phrases)
+    return rf"\b(?:{joined})\b" if joined else ""
 
 
 def phrase_errors(
