@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import connections, models, router
+from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -91,36 +91,6 @@ def token_target(data: Any, known: models.Model | None) -> tuple[models.Model, d
     except (ObjectDoesNotExist, ValidationError) as exc:
         raise BadTarget(_("The page you commented on no longer exists.")) from exc
     return target, issued
-
-
-#: What a reply needs of the comment it answers (thread and depth) and what
-#: ``clean_parent`` checks: the page it is on and its status.
-PARENT_FIELDS = frozenset({"id", "content_type_id", "object_pk", "thread_id", "depth", "status"})
-
-
-def load_parent(pk: int) -> Comment | None:
-    """Comment ``pk`` with only :data:`PARENT_FIELDS` loaded (the rest deferred), or ``None``.
-
-    Every reply runs this look-up, and building it as a queryset costs about four times as
-    much as running it, so it is one plain primary-key read; ``Model.from_db`` makes the
-    instance, as a queryset would (no field here needs a database converter).
-    """
-    alias = router.db_for_read(Comment)
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    # from_db() takes the values in the order of the model's fields.
-    fields = [f for f in Comment._meta.concrete_fields if f.attname in PARENT_FIELDS]
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {quote(Comment._meta.db_table)} "
-            f"WHERE {quote(str(Comment._meta.pk.column))} = %s",
-            [pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return Comment.from_db(alias, [f.attname for f in fields], row)
 
 
 def validate_http_url(value: str) -> None:
@@ -240,7 +210,7 @@ class CommentForm(forms.Form):
         if not pk:
             return None
         # By primary key alone (the cheapest look-up), then checked here.
-        parent = load_parent(pk)
+        parent = Comment.objects.parent_for_reply(pk)
         ct = ContentType.objects.get_for_model(self.target.__class__)
         if (
             parent is None

@@ -3,10 +3,11 @@ from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db import connection
 from django.test import TestCase, override_settings
 
 from comments_plugin.forms import TOKEN_SALT, BadTarget, CommentForm, make_token, read_token
-from comments_plugin.models import Status
+from comments_plugin.models import PARENT_FIELDS, Comment, Status
 from tests.testapp.helpers import form_data, make_comment
 from tests.testapp.models import Article, Note, Page
 
@@ -149,11 +150,24 @@ class CommentFormTests(TestCase):
             child.content_type_id,
             str(self.article.pk),
         )
-        # The rest is deferred, loaded on first use like any queryset's deferred field.
-        assert parent.get_deferred_fields() >= {"body", "author_email", "submitted_at"}
+        # Exactly PARENT_FIELDS and the pk are loaded; the rest is deferred, loaded on first
+        # use like any queryset's deferred field.
+        loaded = {Comment._meta.pk.attname, *PARENT_FIELDS}
+        assert (
+            parent.get_deferred_fields()
+            == {f.attname for f in Comment._meta.concrete_fields} - loaded
+        )
         with self.assertNumQueries(1):
             assert parent.body == child.body
         assert parent._state.adding is False and parent._state.db == "default"
+
+    def test_the_parent_fields_need_no_database_converter(self):
+        # parent_for_reply() hands the database's values to Model.from_db() as they come,
+        # which is only right for fields the ORM would not convert on this database.
+        for name in PARENT_FIELDS:
+            field = Comment._meta.get_field(name)
+            assert not field.get_db_converters(connection), name
+            assert not connection.ops.get_db_converters(field.get_col(Comment._meta.db_table))
 
     @override_settings(COMMENTS_PLUGIN={"MAX_DEPTH": 1})
     def test_a_parent_at_the_depth_limit_is_refused(self):

@@ -1,6 +1,8 @@
 import re
+import warnings
 from unittest import mock
 
+import pytest
 from django.test import SimpleTestCase
 
 from comments_plugin.spam.analysis import (
@@ -239,3 +241,15 @@ class CountingTests(SimpleTestCase):
         assert list(counts) == ["Cyrillic", "Latin", "Han", "Greek"]
         assert script_counts("plain ascii 42") == {"Latin": 10}
         assert script_counts("42 !") == {}
+
+
+def test_the_old_link_pattern_name_still_works_with_a_warning():
+    from comments_plugin.spam import analysis
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        from comments_plugin.spam.analysis import URL_RE
+    assert URL_RE is analysis.url_re()
+    assert [w.category for w in caught] == [DeprecationWarning]
+    with pytest.raises(AttributeError):
+        analysis.NO_SUCH_NAME  # noqa: B018

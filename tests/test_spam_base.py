@@ -1,3 +1,6 @@
+import dataclasses
+import json
+import re
 from typing import Any, ClassVar
 from unittest import mock
 
@@ -7,7 +10,12 @@ from django.test import SimpleTestCase, TestCase, override_settings
 
 from comments_plugin.models import Comment
 from comments_plugin.spam import Submission, run_pipeline
-from comments_plugin.spam.base import SharedVersion, shared_versions_read_once
+from comments_plugin.spam.base import (
+    SharedVersion,
+    Verdict,
+    join_phrases,
+    shared_versions_read_once,
+)
 from comments_plugin.spam.filters.rules import RULES_VERSION, current_ruleset, forget_ruleset
 from comments_plugin.spam.learning import LEARNING_VERSION, DatabaseStore, forget_counts
 
@@ -172,3 +180,49 @@ class PipelineVersionTests(TestCase):
         cache.incr(RULES_VERSION.key)  # a rule saved by another process
         run_pipeline(Comment(body="next"), Submission())
         assert current_ruleset() is not ruleset
+
+
+class VerdictTests(SimpleTestCase):
+    def test_as_dict_is_plain_data_with_the_message_as_text(self):
+        from django.utils.translation import gettext_lazy
+
+        verdict = Verdict(filter="links", code="link_count", score=1.5, message=gettext_lazy("x"))
+        data = verdict.as_dict()
+        assert data == {
+            "filter": "links",
+            "code": "link_count",
+            "score": 1.5,
+            "message": "x",
+            "discard": False,
+            "error": False,
+        }
+        assert type(data["message"]) is str
+        assert list(data) == [f.name for f in dataclasses.fields(Verdict)]
+        json.dumps(data)
+
+
+class JoinPhrasesTests(SimpleTestCase):
+    def test_it_matches_what_each_phrase_at_word_boundaries_matches(self):
+        from comments_plugin.spam.filters import author, praise, promotion
+
+        lists = [
+            [p for group in praise.PRAISE_MOVES.values() for p in group],
+            [*promotion.STRONG_PHRASES, *promotion.WEAK_PHRASES],
+            list(author.COMMERCIAL_WORDS),
+            ["a", "a b", "b(?=c)", "(?i:Casino)"],
+        ]
+        texts = [
+            "i came across this blog and i am new here",
+            "like this comment if you agree. sub4sub anyone?",
+            "best casino bonus, check out my channel",
+            "a bc, ab c, xa b, b, bc",
+            "nothing to see here",
+            "CASINO ROYALE",
+        ]
+        for phrases in lists:
+            each = re.compile("|".join(rf"\b(?:{p})\b" for p in phrases))
+            joined = re.compile(join_phrases(phrases))
+            for text in texts:
+                found = [m.span() for m in each.finditer(text)]
+                assert [m.span() for m in joined.finditer(text)] == found, (phrases, text)
+        assert join_phrases([]) == ""

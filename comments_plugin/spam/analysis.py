@@ -360,3 +360,18 @@ def body_hash(text: str) -> str:
     """A SHA-256 digest of :func:`normalise_body`: equal for texts the duplicate filter calls
     the same, so the database finds earlier copies with an index instead of comparing texts."""
     return hashlib.sha256(normalise_body(text).encode()).hexdigest()
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    # The link pattern used to be the module constant URL_RE; a filter of a site's own that
+    # imports it keeps working (an ImportError would make the pipeline hold every comment).
+    if name == "URL_RE":
+        import warnings
+
+        warnings.warn(
+            "comments_plugin.spam.analysis.URL_RE is deprecated; call url_re() instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return url_re()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
