@@ -90,7 +90,7 @@ class GenericPraiseFilter(BaseFilter):
         # The built-in phrases are lower case and the text is folded, so no IGNORECASE
         # (four times slower); a site's own phrases may be written in any case.
         extra = [f"(?i:{p})" for p in self.options["EXTRA_PHRASES"]]
-        moves += [rf"\b(?:{p})\b" for p in extra]
+        moves += [join_phrases([p]) for p in extra]
         self._moves = moves
         phrases = [p for group in PRAISE_MOVES.values() for p in group]
         phrases += extra

@@ -112,7 +112,7 @@ class SelfPromotionFilter(BaseFilter):
     def _patterns(self) -> list[re.Pattern[str]]:
         # Compiled when a comment first needs them: most never do, and compiling them all
         # would slow the first comment every new process receives.
-        return [re.compile(rf"\b(?:{p})\b") for p in self._phrases]
+        return [re.compile(join_phrases([p])) for p in self._phrases]
 
     def check(self, comment: Comment, submission: Submission) -> Verdict | None:
         # One space between words, one kind of apostrophe: the phrases are written so.
