@@ -54,9 +54,14 @@ class QuickFirst:
     def search(self, value: str) -> re.Match[str] | None:
         return self.quick.search(value) or self.full.search(value)
 
+    # What RegexValidator.__eq__ compares: Django's pattern (compiled for it).
     @property
     def pattern(self) -> str:
         return str(self.full.pattern)
+
+    @property
+    def flags(self) -> int:
+        return int(self.full.flags)
 
 
 class URLValidator(validators.URLValidator):

@@ -197,6 +197,12 @@ def test_an_ordinary_address_never_reaches_djangos_pattern():
     full.search.assert_called_once_with("https://bücher.example/")
 
 
+def test_they_equal_djangos_validators():
+    assert validators.URLValidator() == django_validators.URLValidator()
+    assert validators.validate_email == django_validators.validate_email
+    assert validators.URLValidator().deconstruct()[0] == "comments_plugin.validators.URLValidator"
+
+
 def test_the_comment_form_uses_them():
     fields = CommentForm.base_fields
     assert any(isinstance(v, validators.URLValidator) for v in fields["url"].validators)
