@@ -273,7 +273,12 @@ def machine_time(value: datetime.datetime) -> str:
     The same instant as ``isoformat()`` in the site's time zone, in 20 characters instead
     of 25 to 32 (no microseconds, no offset), for every comment of a long list.
     """
-    if value.tzinfo is not None and value.utcoffset() is not None:
+    tzinfo = value.tzinfo
+    if tzinfo is UTC:
+        # What the database hands back: no conversion needed (and utcoffset() leaves a
+        # small object behind now and then, which in a long list keeps memory allocated).
+        return value.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    if tzinfo is not None and value.utcoffset() is not None:
         return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
     return value.replace(microsecond=0).isoformat()
 

@@ -131,6 +131,12 @@ class RenderCommentsTests(TestCase):
         assert datetime.datetime.fromisoformat(rendering.machine_time(value)) == value.replace(
             microsecond=0
         )
+        # Times as the database hands them back (tzinfo is datetime.UTC), and an equal UTC
+        # offset of another object, read alike.
+        utc = value.astimezone(datetime.UTC)
+        assert rendering.machine_time(utc) == "2025-07-01T07:30:15Z"
+        other_utc = utc.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+        assert rendering.machine_time(other_utc) == "2025-07-01T07:30:15Z"
 
     def test_names_and_addresses_are_escaped(self):
         nodes = threads.build_nodes(Comment.objects.all())
