@@ -275,8 +275,7 @@ def machine_time(value: datetime.datetime) -> str:
     """
     tzinfo = value.tzinfo
     if tzinfo is UTC:
-        # What the database hands back: no conversion needed (and utcoffset() leaves a
-        # small object behind now and then, which in a long list keeps memory allocated).
+        # What the database hands back: nothing to convert, for each comment of a long list.
         return value.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
     if tzinfo is not None and value.utcoffset() is not None:
         return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"

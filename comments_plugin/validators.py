@@ -12,11 +12,14 @@ also matches. Only a value the small pattern does not match (a host name in anot
 a trailing dot, an IP address, a password in the URL, an invalid value) is given to Django's
 pattern, compiled then. So they accept and refuse exactly what Django's validators do, with
 the same messages and codes; ``tests/test_validators.py`` checks the inclusion on every
-character and on generated addresses, against the Django release installed.
+character and on generated addresses, against the Django release installed. The small
+pattern is used only in front of a Django pattern it was checked against (:data:`AUDITED`):
+should a later Django release change its pattern, Django's is used alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, cast
 
@@ -40,6 +43,7 @@ class QuickFirst:
 
     ``quick`` must match only strings that ``full`` matches; a match tells only that the
     string matched (the validators never look further), not where ``full`` would have.
+    Anything else (``pattern``, ``flags``, ``fullmatch()``...) is ``full``'s.
     """
 
     __slots__ = ("full", "quick")
@@ -54,28 +58,68 @@ class QuickFirst:
     def search(self, value: str) -> re.Match[str] | None:
         return self.quick.search(value) or self.full.search(value)
 
-    # What RegexValidator.__eq__ compares: Django's pattern (compiled for it).
-    @property
-    def pattern(self) -> str:
-        return str(self.full.pattern)
+    def __getattr__(self, name: str) -> Any:
+        # Not for the slots themselves, nor for the special names copy and pickle look up
+        # on an instance whose slots are not set yet.
+        if name in self.__slots__ or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.full, name)
 
-    @property
-    def flags(self) -> int:
-        return int(self.full.flags)
+    def __repr__(self) -> str:
+        return f"<QuickFirst {self.quick.pattern!r}, then Django's pattern>"
+
+
+#: SHA-256 of "<flags>:<pattern>" of the Django patterns the quick ones were checked
+#: against (URLValidator.regex and EmailValidator.domain_regex, the same from Django 5.2 to
+#: 6.1). Another pattern (a later Django release) is used on its own until checked.
+AUDITED = frozenset(
+    {
+        "47f6c0139ac8e1c67598846277ef7bac3f107597e7f4a5fa4add8d1875137a61",
+        "66d43d801a31cd638d6a1032cab434e39a7ce64120a576f427aa42620c86153a",
+    }
+)
+
+
+def source_of(lazy: Any) -> tuple[str, int] | None:
+    """The pattern and flags a pattern of ``django.core.validators`` compiles on first use,
+    read without compiling it; ``None`` if Django no longer builds them that way."""
+    try:
+        compile_ = lazy.__dict__["_setupfunc"]
+        cells = zip(compile_.__code__.co_freevars, compile_.__closure__, strict=True)
+        found = {name: cell.cell_contents for name, cell in cells}
+        pattern, flags = found["regex"], found["flags"]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return (pattern, int(flags)) if isinstance(pattern, str) else None
+
+
+def fingerprint(pattern: str, flags: int) -> str:
+    return hashlib.sha256(f"{flags}:{pattern}".encode()).hexdigest()
+
+
+def quick_first(quick: str, full: Any) -> Any:
+    """``full`` with ``quick`` tried first, if ``full`` is a pattern the quick ones were
+    checked against (:data:`AUDITED`); else ``full`` itself."""
+    source = source_of(full)
+    if source is None or fingerprint(*source) not in AUDITED:
+        return full
+    return QuickFirst(quick, full)
+
+
+# Typed as the patterns they stand in for: Django's validators call match() and search().
 
 
 class URLValidator(validators.URLValidator):
     """Django's ``URLValidator``, quicker to start (see the module's docstring)."""
 
-    # Typed as the pattern it stands in for: Django's validators only call match() and search().
-    regex = cast("re.Pattern[str]", QuickFirst(QUICK_URL, validators.URLValidator.regex))
+    regex = cast("re.Pattern[str]", quick_first(QUICK_URL, validators.URLValidator.regex))
 
 
 class EmailValidator(validators.EmailValidator):
     """Django's ``EmailValidator``, quicker to start (see the module's docstring)."""
 
     domain_regex = cast(
-        "re.Pattern[str]", QuickFirst(QUICK_DOMAIN, validators.EmailValidator.domain_regex)
+        "re.Pattern[str]", quick_first(QUICK_DOMAIN, validators.EmailValidator.domain_regex)
     )
 
 
