@@ -106,12 +106,10 @@ def quick_first(quick: str, full: Any) -> Any:
     return QuickFirst(quick, full)
 
 
-# Typed as the patterns they stand in for: Django's validators call match() and search().
-
-
 class URLValidator(validators.URLValidator):
     """Django's ``URLValidator``, quicker to start (see the module's docstring)."""
 
+    # Typed as the pattern it stands in for: Django's validators call match() and search().
     regex = cast("re.Pattern[str]", quick_first(QUICK_URL, validators.URLValidator.regex))
 
 
