@@ -113,6 +113,7 @@ EMAILS = [
     "@example.com",
     "reader@",
     "x" * 300 + "@example.com",
+    "a@https://example.com",
 ]
 
 
@@ -240,9 +241,17 @@ def test_they_equal_djangos_validators_and_copy_and_pickle():
 
 
 def test_the_quick_path_is_on_for_the_django_installed():
-    # Every supported release has the audited patterns; a new one fails here until checked.
-    assert isinstance(validators.URLValidator.regex, validators.QuickFirst)
-    assert isinstance(validators.EmailValidator.domain_regex, validators.QuickFirst)
+    # Every supported release has the audited patterns; a new one fails here until its
+    # patterns are checked (the tests above) and added to validators.AUDITED.
+    url, domain = validators.URLValidator.regex, validators.EmailValidator.domain_regex
+    assert isinstance(url, validators.QuickFirst)
+    assert isinstance(domain, validators.QuickFirst)
+    # Each quick pattern in front of the Django pattern it was checked against.
+    assert url.quick.pattern == validators.QUICK_URL
+    assert url.full is django_validators.URLValidator.regex
+    assert domain.quick.pattern == validators.QUICK_DOMAIN
+    assert domain.full is django_validators.EmailValidator.domain_regex
+    assert repr(url).startswith("<QuickFirst '^https?://")
 
 
 def test_a_pattern_not_audited_is_used_alone():
@@ -252,6 +261,10 @@ def test_a_pattern_not_audited_is_used_alone():
     plain = re.compile("x")
     assert validators.quick_first(validators.QUICK_URL, plain) is plain
     assert validators.source_of(other) == (r"^x\Z", re.IGNORECASE)
+    # A quick pattern checked against another Django pattern than this one: used alone too.
+    domain = django_validators.EmailValidator.domain_regex
+    assert validators.quick_first(validators.QUICK_URL, domain) is domain
+    assert validators.source_of(django_validators._lazy_re_compile(r"x", None)) is None
 
 
 def test_the_comment_form_uses_them():
